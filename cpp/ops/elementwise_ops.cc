@@ -1,0 +1,9 @@
+// The op family's registration list: one line per op file. registry.cc calls it once.
+#include "ops/op.h"
+
+namespace li {
+
+void register_elementwise_ops() {
+}
+
+}  // namespace li
