@@ -10,7 +10,8 @@
       "cpp/ops/registry.cc",
       "cpp/ops/elementwise_ops.cc",
       "cpp/ops/math_ops.cc",
-      "cpp/ops/tensor_ops.cc"
+      "cpp/ops/tensor_ops.cc",
+      "cpp/ops/fused.cc"
     ],
     "liteinfer_avx2_sources": [],
     "liteinfer_napi_sources": [],

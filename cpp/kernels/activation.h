@@ -3,6 +3,7 @@
 // apply it in their epilogue.
 #pragma once
 #include <cmath>
+#include <cstdint>
 
 namespace li {
 
@@ -32,4 +33,11 @@ struct Activation {
   }
 };
 
+}  // namespace li
+
+namespace li {
+// y[i] = a.apply(x[i]) for n floats, vectorized for the CPU tier (x == y allowed).
+// Implemented in kernels/activation.cc (reference + AVX2); used by GEMM/Conv epilogues and the
+// activation ops.
+void activation_f32(const Activation& a, const float* x, float* y, int64_t n);
 }  // namespace li
