@@ -57,9 +57,12 @@ class Op {
   // known yet; the executor then calls infer() again at run time with every value known.
   virtual bool infer(InferContext& ctx) const = 0;
   virtual void run(ExecContext& ctx) const = 0;
-  // Output i may share input j's buffer (elementwise ops): the planner may then run in place.
+  // Output i may share input j's buffer (elementwise ops): the planner may then run in place, so
+  // run() must be correct when outputs[i]->data == inputs[j]->data.
   virtual int inplace_input(int /*output*/) const { return -1; }
-  // Reshape-like ops whose output is their input's bytes: the executor aliases, no copy.
+  // Reshape-like ops (Reshape, Flatten, Squeeze, Unsqueeze, Identity) whose output 0 holds exactly
+  // input 0's bytes under a new shape: the executor may alias the buffer and skip run(). run()
+  // must still copy correctly, for when aliasing is impossible (e.g. the output is a graph output).
   virtual bool is_view() const { return false; }
 };
 
