@@ -1,0 +1,25 @@
+// Graph rewrites that need no kernels (constant folding needs ops and lives in runtime/).
+// Each pass keeps the graph topologically sorted and returns how many rewrites it made.
+#pragma once
+#include <map>
+#include <string>
+
+#include "graph/ir.h"
+
+namespace li {
+
+// How many times each value name is read: node inputs, graph outputs and names referenced from
+// subgraphs (outer-scope reads count as uses, so no pass rewrites a value a subgraph needs).
+std::map<std::string, int> value_use_counts(const Graph& g);
+bool is_graph_output(const Graph& g, const std::string& name);
+
+// Removes nodes that no graph output depends on, and initializers nobody reads.
+int remove_dead_nodes(Graph& g);
+// Conv (constant W, optional constant B) followed by inference BatchNormalization with constant
+// parameters: scales W and B so the BatchNormalization node disappears.
+int fold_batchnorm_into_conv(Graph& g);
+// Conv/Gemm/MatMul followed by an activation (Relu, Clip with constant bounds, LeakyRelu,
+// Sigmoid, HardSigmoid, HardSwish, Tanh) whose input has no other reader: one fused node.
+int fuse_activations(Graph& g);
+
+}  // namespace li

@@ -1,0 +1,536 @@
+#include "runtime/session.h"
+
+#include <algorithm>
+#include <cstring>
+#include <set>
+
+#include "core/error.h"
+#include "graph/passes/passes.h"
+#include "ops/fused.h"
+#include "ops/op.h"
+#include "runtime/memory_planner.h"
+
+namespace li {
+
+namespace {
+
+// Plan-time folding computes small values whose inputs are all known (shape arithmetic:
+// Shape -> Gather -> Concat -> Reshape). Larger tensors are left to run time.
+constexpr int64_t kPlanFoldMaxElements = 4096;
+// Load-time folding of constant subgraphs (e.g. a Transpose of a weight) stops at this size.
+constexpr int64_t kLoadFoldMaxBytes = int64_t(256) << 20;
+constexpr size_t kMaxCachedPlans = 32;
+
+int64_t align64(int64_t n) { return (n + 63) / 64 * 64; }
+
+}  // namespace
+
+struct Step {
+  Node node;
+  std::unique_ptr<Op> op;
+  std::vector<int> in, out;  // value ids, -1 for omitted
+};
+
+struct Session::Compiled {
+  std::vector<std::string> names;
+  std::map<std::string, int> ids;
+  std::vector<Tensor> constants;   // by value id; empty() when not a constant
+  std::vector<int> input_ids, output_ids;
+  std::vector<Step> steps;
+  int64_t weights_bytes = 0;
+
+  int id_of(const std::string& name) {
+    auto it = ids.find(name);
+    if (it != ids.end()) return it->second;
+    int id = int(names.size());
+    names.push_back(name);
+    ids[name] = id;
+    constants.emplace_back();
+    return id;
+  }
+};
+
+struct StepPlan {
+  int step = 0;
+  bool dynamic = false;       // shapes known only at run time: infer + heap allocation then
+  bool alias = false;         // a view op whose output shares its input's storage
+  int64_t scratch_offset = -1;
+  size_t scratch_bytes = 0;
+};
+
+struct Session::Plan {
+  std::vector<TensorInfo> info;     // per value; meaningful where known[v]
+  std::vector<char> known;
+  std::vector<Tensor> folded;       // values computed while planning
+  std::vector<int64_t> offset;      // arena offset, -1 if not in the arena
+  std::vector<StepPlan> steps;
+  std::vector<int> outputs;
+  int64_t arena_bytes = 0;
+  int64_t intermediate_bytes = 0;
+};
+
+namespace {
+
+// Runs one op on fully known inputs (load- and plan-time folding).
+std::vector<Tensor> evaluate(const Step& s, const std::vector<const Tensor*>& inputs,
+                             ThreadPool& pool) {
+  std::vector<TensorInfo> infos(inputs.size());
+  InferContext ictx{s.node, {}, std::vector<TensorInfo>(s.out.size()), 0};
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (!inputs[i]) { ictx.inputs.push_back(nullptr); continue; }
+    infos[i] = TensorInfo{inputs[i]->dtype, inputs[i]->shape, inputs[i]};
+    ictx.inputs.push_back(&infos[i]);
+  }
+  if (!s.op->infer(ictx))
+    fail(ErrorCode::Internal, s.node.describe(), ": shape inference failed with all inputs known");
+  std::vector<Tensor> outs;
+  for (auto& o : ictx.outputs) outs.push_back(Tensor::allocate(o.dtype, o.shape));
+  std::shared_ptr<void> scratch = aligned_alloc_shared(ictx.scratch_bytes);
+  ExecContext ectx{inputs, {}, pool, scratch.get()};
+  for (auto& t : outs) ectx.outputs.push_back(&t);
+  s.op->run(ectx);
+  return outs;
+}
+
+std::string node_label(const Node& n, int64_t opset) {
+  return cat(n.op_type, " (node '", n.name, "', opset ", opset, ")");
+}
+
+}  // namespace
+
+Session::Session(Model model, const SessionOptions& options)
+    : compiled_(new Compiled), options_(options),
+      pool_(options.threads > 0 ? options.threads : ThreadPool::hardware_threads()) {
+  Graph& g = model.graph;
+  stats_.opsets = model.opsets;
+  stats_.nodes_in_file = int64_t(g.nodes.size());
+  stats_.producer = model.producer_name + (model.producer_version.empty() ? "" : " " + model.producer_version);
+  for (auto& [name, t] : g.initializers) stats_.parameters += t.numel();
+  model.opsets[kFusedDomain] = 1;
+
+  for (const ValueInfo& v : g.inputs) inputs_.push_back({v.name, v.dtype, v.has_shape, v.dims});
+  for (const ValueInfo& v : g.outputs) outputs_.push_back({v.name, v.dtype, v.has_shape, v.dims});
+  if (g.outputs.empty()) fail(ErrorCode::InvalidModel, "the model's graph has no outputs");
+
+  // Every op must be supported before anything else happens: one error listing them all.
+  std::vector<std::string> unsupported;
+  std::set<std::string> seen;
+  for (const Node& n : g.nodes) {
+    int64_t opset = model.opset(n.domain);
+    if (!find_op(n.domain, n.op_type, opset)) {
+      std::string key = n.domain + "/" + n.op_type;
+      if (seen.insert(key).second)
+        unsupported.push_back(cat(n.domain.empty() ? "" : n.domain + ".", node_label(n, opset)));
+    }
+  }
+  if (!unsupported.empty()) {
+    std::string list;
+    for (size_t i = 0; i < unsupported.size(); ++i) list += (i ? ", " : "") + unsupported[i];
+    fail(ErrorCode::UnsupportedOp, "unsupported op", unsupported.size() > 1 ? "s" : "", ": ", list);
+  }
+
+  // Graph passes. Constant folding first so fusion sees constant Clip bounds.
+  auto build_op = [&](const Node& n, const std::map<std::string, Tensor>& consts) {
+    int64_t opset = model.opset(n.domain);
+    const OpFactory* f = find_op(n.domain, n.op_type, opset);
+    if (!f) fail(ErrorCode::UnsupportedOp, "unsupported op ", node_label(n, opset));
+    OpBuildContext bctx{n, opset, {}};
+    for (const std::string& in : n.inputs) {
+      auto it = in.empty() ? consts.end() : consts.find(in);
+      bctx.const_inputs.push_back(it == consts.end() ? nullptr : &it->second);
+    }
+    return (*f)(bctx);
+  };
+
+  // Load-time constant folding: nodes whose inputs are all constants run once, now.
+  {
+    ThreadPool& pool = pool_;
+    std::vector<Node> kept;
+    auto uses_subgraph = [](const Node& n) {
+      for (auto& [k, a] : n.attrs)
+        if (a.g || !a.graphs.empty()) return true;
+      return false;
+    };
+    for (Node& n : g.nodes) {
+      bool all_const = !n.inputs.empty() && !uses_subgraph(n);
+      for (const std::string& in : n.inputs)
+        if (!in.empty() && !g.initializers.count(in)) all_const = false;
+      // Random generators must not be frozen; ConstantOfShape-like expansions may be big.
+      static const std::set<std::string> kNeverFold = {"RandomNormal", "RandomUniform",
+          "RandomNormalLike", "RandomUniformLike", "Multinomial", "Bernoulli"};
+      if (n.domain.empty() && kNeverFold.count(n.op_type)) all_const = false;
+      if (all_const) {
+        Step s{n, build_op(n, g.initializers), {}, {}};
+        s.out.resize(n.outputs.size());
+        std::vector<const Tensor*> ins;
+        int64_t in_bytes = 0;
+        for (const std::string& in : n.inputs) {
+          ins.push_back(in.empty() ? nullptr : &g.initializers[in]);
+          if (!in.empty()) in_bytes += int64_t(g.initializers[in].nbytes());
+        }
+        if (in_bytes <= kLoadFoldMaxBytes) {
+          std::vector<Tensor> outs = evaluate(s, ins, pool);
+          bool small = true;
+          for (auto& t : outs) small = small && int64_t(t.nbytes()) <= kLoadFoldMaxBytes;
+          if (small) {
+            for (size_t i = 0; i < outs.size() && i < n.outputs.size(); ++i)
+              if (!n.outputs[i].empty()) g.initializers[n.outputs[i]] = std::move(outs[i]);
+            continue;
+          }
+        }
+      }
+      kept.push_back(std::move(n));
+    }
+    g.nodes = std::move(kept);
+  }
+  fold_batchnorm_into_conv(g);
+  fuse_activations(g);
+  remove_dead_nodes(g);
+
+  // Values and steps.
+  Compiled& c = *compiled_;
+  for (auto& [name, t] : g.initializers) {
+    int id = c.id_of(name);
+    c.constants[size_t(id)] = t;
+    c.weights_bytes += int64_t(t.nbytes());
+  }
+  for (const ValueInfo& v : g.inputs) c.input_ids.push_back(c.id_of(v.name));
+  for (Node& n : g.nodes) {
+    Step s;
+    s.op = build_op(n, g.initializers);
+    for (const std::string& in : n.inputs) s.in.push_back(in.empty() ? -1 : c.id_of(in));
+    for (const std::string& out : n.outputs) s.out.push_back(out.empty() ? -1 : c.id_of(out));
+    ++stats_.op_counts[n.domain.empty() ? n.op_type : n.domain + "." + n.op_type];
+    s.node = std::move(n);
+    c.steps.push_back(std::move(s));
+  }
+  for (const ValueInfo& v : g.outputs) {
+    auto it = c.ids.find(v.name);
+    if (it == c.ids.end())
+      fail(ErrorCode::InvalidModel, "graph output '", v.name, "' is produced by no node");
+    c.output_ids.push_back(it->second);
+  }
+  stats_.nodes_after_optimization = int64_t(c.steps.size());
+}
+
+Session::~Session() = default;
+
+std::shared_ptr<const Session::Plan> Session::get_plan(
+    const std::vector<const Tensor*>& feeds, const std::vector<int>& wanted) {
+  Compiled& c = *compiled_;
+  std::string key;
+  for (const Tensor* t : feeds)
+    key += t ? cat(int(t->dtype), shape_str(t->shape), ";") : std::string("-;");
+  key += "->";
+  for (int o : wanted) key += cat(o, ",");
+  auto hit = plans_.find(key);
+  if (hit != plans_.end()) return hit->second;
+
+  auto plan = std::make_shared<Plan>();
+  size_t nv = c.names.size();
+  plan->info.resize(nv);
+  plan->known.assign(nv, 0);
+  plan->folded.resize(nv);
+  plan->offset.assign(nv, -1);
+  plan->outputs = wanted;
+  for (size_t v = 0; v < nv; ++v) {
+    if (!c.constants[v].empty()) {
+      plan->info[v] = {c.constants[v].dtype, c.constants[v].shape, &c.constants[v]};
+      plan->known[v] = 1;
+    }
+  }
+  for (size_t i = 0; i < c.input_ids.size(); ++i) {
+    if (!feeds[i]) continue;
+    int v = c.input_ids[i];
+    plan->info[size_t(v)] = {feeds[i]->dtype, feeds[i]->shape, nullptr};
+    plan->known[size_t(v)] = 1;
+  }
+
+  // Only the steps the wanted outputs depend on.
+  std::vector<char> needed_value(nv, 0), needed_step(c.steps.size(), 0);
+  for (int o : wanted) needed_value[size_t(o)] = 1;
+  for (size_t k = c.steps.size(); k-- > 0;) {
+    const Step& s = c.steps[k];
+    bool need = false;
+    for (int o : s.out)
+      if (o >= 0 && needed_value[size_t(o)]) need = true;
+    if (!need) continue;
+    needed_step[k] = 1;
+    for (int i : s.in)
+      if (i >= 0) needed_value[size_t(i)] = 1;
+  }
+  std::set<int> output_set(wanted.begin(), wanted.end());
+
+  // Shapes, plan-time folding, and which steps must run dynamically.
+  for (size_t k = 0; k < c.steps.size(); ++k) {
+    if (!needed_step[k]) continue;
+    const Step& s = c.steps[k];
+    bool inputs_known = true, values_known = true;
+    for (int i : s.in) {
+      if (i < 0) continue;
+      if (!plan->known[size_t(i)]) inputs_known = false;
+      else if (!plan->info[size_t(i)].value) values_known = false;
+    }
+    StepPlan sp;
+    sp.step = int(k);
+    if (!inputs_known) {
+      sp.dynamic = true;
+      plan->steps.push_back(sp);
+      continue;
+    }
+    std::vector<const TensorInfo*> ins;
+    for (int i : s.in) ins.push_back(i < 0 ? nullptr : &plan->info[size_t(i)]);
+    InferContext ictx{s.node, ins, std::vector<TensorInfo>(s.out.size()), 0};
+    if (!s.op->infer(ictx)) {
+      sp.dynamic = true;
+      plan->steps.push_back(sp);
+      continue;
+    }
+    int64_t out_elems = 0;
+    for (auto& o : ictx.outputs) out_elems += shape_numel(o.shape);
+    if (values_known && out_elems <= kPlanFoldMaxElements) {
+      std::vector<const Tensor*> vals;
+      for (int i : s.in) vals.push_back(i < 0 ? nullptr : plan->info[size_t(i)].value);
+      std::vector<Tensor> outs = evaluate(s, vals, pool_);
+      for (size_t j = 0; j < s.out.size(); ++j) {
+        int o = s.out[j];
+        if (o < 0) continue;
+        plan->folded[size_t(o)] = std::move(outs[j]);
+        plan->info[size_t(o)] = {plan->folded[size_t(o)].dtype, plan->folded[size_t(o)].shape,
+                                 &plan->folded[size_t(o)]};
+        plan->known[size_t(o)] = 1;
+      }
+      continue;
+    }
+    for (size_t j = 0; j < s.out.size(); ++j) {
+      int o = s.out[j];
+      if (o < 0) continue;
+      plan->info[size_t(o)] = {ictx.outputs[j].dtype, ictx.outputs[j].shape, nullptr};
+      plan->known[size_t(o)] = 1;
+    }
+    sp.scratch_bytes = ictx.scratch_bytes;
+    // A view (Reshape, Squeeze...) shares its input's storage unless its output leaves the
+    // graph (outputs are handed to the caller and must own their memory).
+    sp.alias = s.op->is_view() && !s.out.empty() && s.out[0] >= 0 && !output_set.count(s.out[0]);
+    plan->steps.push_back(sp);
+  }
+
+  // Memory plan over the static steps: arena values are outputs of static steps that are not
+  // graph outputs; a view extends the lifetime of the storage it aliases.
+  std::vector<int> root(nv);
+  for (size_t v = 0; v < nv; ++v) root[v] = int(v);
+  std::vector<int> first(nv, -1), last(nv, -1);
+  std::vector<char> in_arena(nv, 0);
+  for (size_t p = 0; p < plan->steps.size(); ++p) {
+    const StepPlan& sp = plan->steps[p];
+    const Step& s = c.steps[size_t(sp.step)];
+    for (int i : s.in)
+      if (i >= 0) last[size_t(root[size_t(i)])] = int(p);
+    if (sp.alias && s.in[0] >= 0) {
+      root[size_t(s.out[0])] = root[size_t(s.in[0])];
+      continue;
+    }
+    if (sp.dynamic) continue;
+    for (int o : s.out) {
+      if (o < 0 || output_set.count(o)) continue;
+      in_arena[size_t(o)] = 1;
+      first[size_t(o)] = int(p);
+      if (last[size_t(o)] < int(p)) last[size_t(o)] = int(p);
+    }
+  }
+  std::vector<ArenaRequest> requests;
+  for (size_t v = 0; v < nv; ++v) {
+    if (!in_arena[v]) continue;
+    int64_t bytes = align64(shape_numel(plan->info[v].shape) *
+                            int64_t(dtype_size(plan->info[v].dtype)));
+    if (plan->info[v].dtype == DType::String) { in_arena[v] = 0; continue; }
+    requests.push_back({int(v), bytes, first[v], last[v]});
+  }
+  for (size_t p = 0; p < plan->steps.size(); ++p)
+    if (plan->steps[p].scratch_bytes)
+      requests.push_back({-1 - int(p), align64(int64_t(plan->steps[p].scratch_bytes)), int(p), int(p)});
+  ArenaPlan ap = plan_arena(requests);
+  for (size_t r = 0; r < requests.size(); ++r) {
+    int id = requests[r].id;
+    if (id >= 0) plan->offset[size_t(id)] = ap.offsets[r];
+    else plan->steps[size_t(-1 - id)].scratch_offset = ap.offsets[r];
+  }
+  plan->arena_bytes = ap.total_bytes;
+  plan->intermediate_bytes = ap.unshared_bytes;
+  if (options_.max_memory_bytes > 0 && plan->arena_bytes > options_.max_memory_bytes)
+    fail(ErrorCode::OutOfMemory, "the plan for inputs ", key, " needs an arena of ",
+         plan->arena_bytes, " bytes, above maxMemoryBytes ", options_.max_memory_bytes);
+
+  if (plans_.size() >= kMaxCachedPlans) plans_.clear();
+  plans_[key] = plan;
+  return plan;
+}
+
+namespace {
+
+void check_feed(const IoInfo& io, const Tensor& t) {
+  if (io.dtype != DType::Undefined && t.dtype != io.dtype)
+    fail(ErrorCode::InvalidInput, "input '", io.name, "': expected dtype ", dtype_name(io.dtype),
+         ", got ", dtype_name(t.dtype));
+  if (!io.has_shape) return;
+  bool ok = io.dims.size() == t.shape.size();
+  for (size_t d = 0; ok && d < io.dims.size(); ++d)
+    if (io.dims[d].known() && io.dims[d].value != t.shape[d]) ok = false;
+  if (!ok) {
+    std::string want = "[";
+    for (size_t d = 0; d < io.dims.size(); ++d) {
+      if (d) want += ",";
+      want += io.dims[d].known() ? std::to_string(io.dims[d].value)
+                                 : (io.dims[d].symbol.empty() ? "?" : io.dims[d].symbol);
+    }
+    want += "]";
+    fail(ErrorCode::InvalidInput, "input '", io.name, "': expected shape ", want, ", got ",
+         shape_str(t.shape));
+  }
+}
+
+}  // namespace
+
+std::vector<Tensor> Session::run(const std::vector<NamedTensor>& feeds,
+                                 const std::vector<std::string>& output_names) {
+  Compiled& c = *compiled_;
+  // Match feeds to inputs.
+  std::vector<const Tensor*> by_input(c.input_ids.size(), nullptr);
+  for (const NamedTensor& f : feeds) {
+    size_t i = 0;
+    while (i < inputs_.size() && inputs_[i].name != f.name) ++i;
+    if (i == inputs_.size()) {
+      std::string names;
+      for (auto& io : inputs_) names += (names.empty() ? "'" : ", '") + io.name + "'";
+      fail(ErrorCode::InvalidInput, "unknown input '", f.name, "'; the model's inputs are ",
+           names.empty() ? "none" : names);
+    }
+    if (by_input[i]) fail(ErrorCode::InvalidInput, "input '", f.name, "' is given twice");
+    check_feed(inputs_[i], f.tensor);
+    by_input[i] = &f.tensor;
+  }
+  for (size_t i = 0; i < by_input.size(); ++i)
+    if (!by_input[i]) fail(ErrorCode::InvalidInput, "missing input '", inputs_[i].name, "'");
+
+  std::vector<int> wanted;
+  if (output_names.empty()) {
+    wanted = c.output_ids;
+  } else {
+    for (const std::string& name : output_names) {
+      size_t o = 0;
+      while (o < outputs_.size() && outputs_[o].name != name) ++o;
+      if (o == outputs_.size()) {
+        std::string names;
+        for (auto& io : outputs_) names += (names.empty() ? "'" : ", '") + io.name + "'";
+        fail(ErrorCode::InvalidArgument, "unknown output '", name, "'; the model's outputs are ",
+             names);
+      }
+      wanted.push_back(c.output_ids[o]);
+    }
+  }
+
+  std::lock_guard<std::mutex> lock(run_mutex_);
+  std::shared_ptr<const Plan> plan = get_plan(by_input, wanted);
+  last_plan_ = plan;
+  if (plan->arena_bytes > arena_capacity_) {
+    arena_ = aligned_alloc_shared(size_t(plan->arena_bytes));
+    arena_capacity_ = plan->arena_bytes;
+  }
+  char* arena = static_cast<char*>(arena_.get());
+
+  size_t nv = c.names.size();
+  std::vector<Tensor> vals(nv);
+  for (size_t v = 0; v < nv; ++v) {
+    if (!c.constants[v].empty()) vals[v] = c.constants[v];
+    else if (!plan->folded[v].empty()) vals[v] = plan->folded[v];
+  }
+  for (size_t i = 0; i < c.input_ids.size(); ++i) vals[size_t(c.input_ids[i])] = *by_input[i];
+
+  for (const StepPlan& sp : plan->steps) {
+    const Step& s = c.steps[size_t(sp.step)];
+    std::vector<const Tensor*> ins;
+    for (int i : s.in) ins.push_back(i < 0 ? nullptr : &vals[size_t(i)]);
+    std::shared_ptr<void> heap_scratch;
+    void* scratch = nullptr;
+    if (sp.dynamic) {
+      std::vector<TensorInfo> infos(ins.size());
+      InferContext ictx{s.node, {}, std::vector<TensorInfo>(s.out.size()), 0};
+      for (size_t i = 0; i < ins.size(); ++i) {
+        if (!ins[i]) { ictx.inputs.push_back(nullptr); continue; }
+        infos[i] = TensorInfo{ins[i]->dtype, ins[i]->shape, ins[i]};
+        ictx.inputs.push_back(&infos[i]);
+      }
+      if (!s.op->infer(ictx))
+        fail(ErrorCode::Internal, s.node.describe(), ": shape inference failed at run time");
+      for (size_t j = 0; j < s.out.size(); ++j)
+        if (s.out[j] >= 0)
+          vals[size_t(s.out[j])] = Tensor::allocate(ictx.outputs[j].dtype, ictx.outputs[j].shape);
+      heap_scratch = aligned_alloc_shared(ictx.scratch_bytes);
+      scratch = heap_scratch.get();
+    } else {
+      if (sp.alias) {
+        int o = s.out[0];
+        const Tensor& src = vals[size_t(s.in[0])];
+        Tensor v = src;  // shares data and owner
+        v.shape = plan->info[size_t(o)].shape;
+        vals[size_t(o)] = std::move(v);
+        continue;
+      }
+      for (int o : s.out) {
+        if (o < 0) continue;
+        const TensorInfo& ti = plan->info[size_t(o)];
+        if (plan->offset[size_t(o)] >= 0)
+          vals[size_t(o)] = Tensor::view(ti.dtype, ti.shape, arena + plan->offset[size_t(o)]);
+        else
+          vals[size_t(o)] = Tensor::allocate(ti.dtype, ti.shape);
+      }
+      if (sp.scratch_offset >= 0) scratch = arena + sp.scratch_offset;
+    }
+    ExecContext ectx{ins, {}, pool_, scratch};
+    for (int o : s.out) ectx.outputs.push_back(o < 0 ? nullptr : &vals[size_t(o)]);
+    s.op->run(ectx);
+  }
+
+  std::vector<Tensor> result;
+  for (int o : wanted) {
+    Tensor& t = vals[size_t(o)];
+    // Outputs are owned heap tensors unless they are a constant, a feed or a folded value
+    // (which must not be shared with the caller).
+    bool fresh = t.owner && t.owner.use_count() == 1;
+    bool shared = !c.constants[size_t(o)].empty() || !plan->folded[size_t(o)].empty();
+    for (int in : c.input_ids) shared = shared || in == o;
+    result.push_back(fresh && !shared ? std::move(t) : t.clone());
+  }
+  return result;
+}
+
+MemoryInfo Session::memory_info() {
+  std::lock_guard<std::mutex> lock(run_mutex_);
+  MemoryInfo m;
+  m.weights_bytes = compiled_->weights_bytes;
+  m.plans_cached = int64_t(plans_.size());
+  if (last_plan_) {
+    m.arena_bytes = last_plan_->arena_bytes;
+    m.intermediate_bytes = last_plan_->intermediate_bytes;
+  }
+  return m;
+}
+
+MemoryInfo Session::plan_memory(const std::vector<NamedTensor>& feeds) {
+  Compiled& c = *compiled_;
+  std::vector<const Tensor*> by_input(c.input_ids.size(), nullptr);
+  for (const NamedTensor& f : feeds)
+    for (size_t i = 0; i < inputs_.size(); ++i)
+      if (inputs_[i].name == f.name) by_input[i] = &f.tensor;
+  std::lock_guard<std::mutex> lock(run_mutex_);
+  auto plan = get_plan(by_input, c.output_ids);
+  last_plan_ = plan;
+  MemoryInfo m;
+  m.weights_bytes = c.weights_bytes;
+  m.plans_cached = int64_t(plans_.size());
+  m.arena_bytes = plan->arena_bytes;
+  m.intermediate_bytes = plan->intermediate_bytes;
+  return m;
+}
+
+}  // namespace li

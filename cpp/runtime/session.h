@@ -1,0 +1,90 @@
+// Session: a loaded model compiled for execution. Load: graph passes (constant folding, dead
+// nodes, Conv+BatchNorm folding, activation fusion), one Op per node, weights pre-packed.
+// Run: a plan per input-shape signature (shapes, plan-time folded shape arithmetic, a static
+// memory arena by lifetime), cached; nodes whose shapes depend on data run dynamically.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "core/tensor.h"
+#include "core/thread_pool.h"
+#include "graph/ir.h"
+
+namespace li {
+
+struct SessionOptions {
+  int threads = 0;                // 0: the machine's logical cores
+  int64_t max_memory_bytes = 0;   // 0: no ceiling; else planning fails past it (OUT_OF_MEMORY)
+};
+
+struct IoInfo {
+  std::string name;
+  DType dtype = DType::Undefined;
+  bool has_shape = false;
+  std::vector<Dim> dims;
+};
+
+struct MemoryInfo {
+  int64_t arena_bytes = 0;          // the planned arena of the last plan
+  int64_t intermediate_bytes = 0;   // sum of that plan's arena tensors without sharing
+  int64_t weights_bytes = 0;        // constants after folding and packing inputs
+  int64_t plans_cached = 0;
+};
+
+struct ModelStats {
+  std::map<std::string, int64_t> opsets;
+  std::map<std::string, int64_t> op_counts;  // after optimization
+  int64_t nodes_in_file = 0;
+  int64_t nodes_after_optimization = 0;
+  int64_t parameters = 0;                    // elements in the file's initializers
+  std::string producer;
+};
+
+struct NamedTensor {
+  std::string name;
+  Tensor tensor;
+};
+
+class Session {
+ public:
+  Session(Model model, const SessionOptions& options);
+  ~Session();
+
+  const std::vector<IoInfo>& inputs() const { return inputs_; }
+  const std::vector<IoInfo>& outputs() const { return outputs_; }
+  ModelStats stats() const { return stats_; }
+  MemoryInfo memory_info();
+  int threads() const { return pool_.size(); }
+
+  // Runs the model. output_names empty: every graph output. Returns owned tensors in the order
+  // of output_names (or of the graph outputs). Thread-safe; runs on one Session are serialized.
+  std::vector<Tensor> run(const std::vector<NamedTensor>& feeds,
+                          const std::vector<std::string>& output_names);
+
+  // Plans a signature without running (inputs' dtypes and shapes) and returns its memory info.
+  MemoryInfo plan_memory(const std::vector<NamedTensor>& feeds);
+
+  struct Plan;
+  struct Compiled;
+
+ private:
+  std::shared_ptr<const Plan> get_plan(const std::vector<const Tensor*>& feeds_by_input,
+                                       const std::vector<int>& wanted_outputs);
+
+  std::unique_ptr<Compiled> compiled_;
+  std::vector<IoInfo> inputs_, outputs_;
+  ModelStats stats_;
+  SessionOptions options_;
+  ThreadPool pool_;
+  std::mutex run_mutex_;
+  std::map<std::string, std::shared_ptr<const Plan>> plans_;
+  std::shared_ptr<const Plan> last_plan_;
+  std::shared_ptr<void> arena_;
+  int64_t arena_capacity_ = 0;
+};
+
+}  // namespace li

@@ -1,0 +1,76 @@
+// The only file that loads the native addon; it describes the addon's surface as interfaces.
+import * as path from 'node:path';
+
+export interface NativeIoInfo {
+  name: string;
+  dtype: number;
+  /** null when the model declares no shape; a dim is a number, a symbol, or null (unknown). */
+  shape: Array<number | string | null> | null;
+}
+
+export interface NativeTensor {
+  name: string;
+  dtype: number;
+  shape: number[];
+  data: ArrayBufferView | string[];
+}
+
+export interface NativeMemoryInfo {
+  arenaBytes: number;
+  intermediateBytes: number;
+  weightsBytes: number;
+  plansCached: number;
+}
+
+export interface NativeStats {
+  opsets: Record<string, number>;
+  opCounts: Record<string, number>;
+  nodesInFile: number;
+  nodesAfterOptimization: number;
+  parameters: number;
+  producer: string;
+}
+
+export interface NativeNetwork {
+  inputs(): NativeIoInfo[];
+  outputs(): NativeIoInfo[];
+  run(feeds: NativeTensor[], outputs: string[]): Promise<NativeTensor[]>;
+  runSync(feeds: NativeTensor[], outputs: string[]): NativeTensor[];
+  memoryInfo(): NativeMemoryInfo;
+  planMemory(feeds: NativeTensor[]): NativeMemoryInfo;
+  stats(): NativeStats;
+  threads(): number;
+  dispose(): void;
+}
+
+export interface NativeLoadOptions {
+  threads?: number;
+  maxMemoryBytes?: number;
+  baseDir?: string;
+}
+
+export interface NativeCpuInfo {
+  description: string;
+  tier: 'generic' | 'avx2' | 'avx512' | 'neon';
+  features: Record<string, boolean>;
+  hardwareThreads: number;
+}
+
+export interface NativeBinding {
+  load(source: string | Uint8Array, options: NativeLoadOptions): Promise<NativeNetwork>;
+  loadSync(source: string | Uint8Array, options: NativeLoadOptions): NativeNetwork;
+  cpuInfo(): NativeCpuInfo;
+  registeredOps(): Array<{ domain: string; opType: string; since: number; until: number }>;
+}
+
+let cached: NativeBinding | undefined;
+
+/** The addon: a prebuild from prebuilds/ when one fits this platform, else build/Release. */
+export function binding(): NativeBinding {
+  if (!cached) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const load = require('node-gyp-build') as (dir: string) => NativeBinding;
+    cached = load(path.join(__dirname, '..'));
+  }
+  return cached;
+}
