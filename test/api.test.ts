@@ -1,0 +1,227 @@
+// The public API: load, metadata, run/runSync, options, errors, disposal, concurrency, the
+// event loop, worker_threads and both module systems.
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { describe, expect, it } from 'vitest';
+
+import { LiteinferError, Network, Tensor } from '../dist/index.js';
+import { GraphBuilder } from './onnx/builder';
+
+const ROOT = path.join(__dirname, '..');
+
+/** y = relu(x + b), z = y * 2: two outputs, a symbolic batch dim. */
+function smallModel(): Uint8Array {
+  const g = new GraphBuilder('small');
+  const x = g.input('x', 'float32', ['batch', 4]);
+  const b = g.initializer('b', 'float32', [4], new Float32Array([1, -1, 2, -2]));
+  const two = g.initializer('two', 'float32', [], new Float32Array([2]));
+  const s = g.node('Add', [x, b]);
+  const y = g.node('Relu', [s], {}, { outputs: ['y'] });
+  const z = g.node('Mul', [y, two], {}, { outputs: ['z'] });
+  g.output(y, 'float32', ['batch', 4]);
+  g.output(z, 'float32', ['batch', 4]);
+  return g.toModel({ opset: 17 });
+}
+
+/** A chain of big MatMuls: long enough to watch the event loop during a run. */
+function heavyModel(n = 512, layers = 24): Uint8Array {
+  const g = new GraphBuilder('heavy');
+  let h = g.input('x', 'float32', [n, n]);
+  for (let i = 0; i < layers; i++) {
+    const w = g.initializer(`w${i}`, 'float32', [n, n], undefined, { scale: 1 / Math.sqrt(n) });
+    h = g.node('MatMul', [h, w]);
+  }
+  g.output(h, 'float32', [n, n]);
+  return g.toModel({ opset: 17 });
+}
+
+async function expectCode(p: Promise<unknown> | (() => unknown), code: string, fragment?: string | RegExp) {
+  let err: unknown;
+  try {
+    await (typeof p === 'function' ? p() : p);
+  } catch (e) {
+    err = e;
+  }
+  expect(err, `expected an error with code ${code}`).toBeInstanceOf(LiteinferError);
+  expect((err as LiteinferError).code).toBe(code);
+  if (fragment) expect((err as Error).message).toMatch(fragment);
+}
+
+describe('Network', () => {
+  it('loads from bytes and from a path, and describes inputs and outputs', async () => {
+    const bytes = smallModel();
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'liteinfer-')), 'small.onnx');
+    fs.writeFileSync(file, bytes);
+    for (const src of [bytes, file]) {
+      const net = await Network.load(src, { threads: 2 });
+      expect(net.inputs).toEqual([{ name: 'x', dtype: 'float32', shape: ['batch', 4] }]);
+      expect(net.outputs.map((o) => o.name)).toEqual(['y', 'z']);
+      expect(net.outputs[1]).toEqual({ name: 'z', dtype: 'float32', shape: ['batch', 4] });
+      net.dispose();
+    }
+  });
+
+  it('runs async and sync with the same results, for any batch size', async () => {
+    const net = await Network.load(smallModel());
+    for (const batch of [1, 3, 1, 7]) {
+      const data = Float32Array.from({ length: batch * 4 }, (_, i) => i - 5);
+      const out = await net.run({ x: new Tensor('float32', data, [batch, 4]) });
+      const expected = Float32Array.from(data, (v, i) => Math.max(0, v + [1, -1, 2, -2][i % 4]));
+      expect(out.y.dtype).toBe('float32');
+      expect(out.y.shape).toEqual([batch, 4]);
+      expect(Array.from(out.y.data as Float32Array)).toEqual(Array.from(expected));
+      expect(Array.from(out.z.data as Float32Array)).toEqual(Array.from(expected, (v) => v * 2));
+      const sync = net.runSync({ x: new Tensor('float32', data, [batch, 4]) });
+      expect(sync.z.data).toEqual(out.z.data);
+    }
+    net.dispose();
+  });
+
+  it('computes only the outputs asked for', async () => {
+    const net = await Network.load(smallModel());
+    const out = await net.run({ x: new Tensor('float32', new Float32Array(4), [1, 4]) }, { outputs: ['z'] });
+    expect(Object.keys(out)).toEqual(['z']);
+    await expectCode(net.run({ x: new Tensor('float32', new Float32Array(4), [1, 4]) }, { outputs: ['nope'] }),
+      'INVALID_ARGUMENT', /unknown output 'nope'.*'y', 'z'/);
+    net.dispose();
+  });
+
+  it('names the problem in bad feeds', async () => {
+    const net = await Network.load(smallModel());
+    const good = new Tensor('float32', new Float32Array(4), [1, 4]);
+    await expectCode(net.run({}), 'INVALID_INPUT', "missing input 'x'");
+    await expectCode(net.run({ x: good, extra: good }), 'INVALID_INPUT', /unknown input 'extra'.*'x'/);
+    await expectCode(net.run({ x: new Tensor('int32', new Int32Array(4), [1, 4]) }), 'INVALID_INPUT',
+      "input 'x': expected dtype float32, got int32");
+    await expectCode(net.run({ x: new Tensor('float32', new Float32Array(5), [1, 5]) }), 'INVALID_INPUT',
+      "input 'x': expected shape [batch,4], got [1,5]");
+    await expectCode(net.run({ x: new Float32Array(4) as unknown as Tensor }), 'INVALID_INPUT',
+      "input 'x': expected a Tensor");
+    await expectCode(() => net.runSync({ x: new Tensor('float32', new Float32Array(4), [4]) }), 'INVALID_INPUT', 'expected shape');
+    await expectCode(net.run(null as unknown as Record<string, Tensor>), 'INVALID_ARGUMENT', 'feeds');
+    net.dispose();
+  });
+
+  it('validates Tensor construction', () => {
+    expect(() => new Tensor('float32', new Float32Array(6), [2, 2])).toThrow(/needs 4 elements.*has 6/);
+    expect(() => new Tensor('float32', new Int32Array(4), [4])).toThrow(/Float32Array/);
+    expect(() => new Tensor('nope' as 'float32', new Float32Array(1))).toThrow(/dtype/);
+    expect(() => new Tensor('float32', new Float32Array(4), [2, -2])).toThrow(/shape\[1\]/);
+    expect(new Tensor('int64', [1, 2n, 3], [3]).data).toEqual(new BigInt64Array([1n, 2n, 3n]));
+    expect(new Tensor('bool', [true, false]).data).toEqual(new Uint8Array([1, 0]));
+    expect(new Tensor('string', ['a', 'b'], [2, 1]).shape).toEqual([2, 1]);
+    expect(new Tensor('float32', [1, 2, 3]).shape).toEqual([3]);
+  });
+
+  it('fails at load with clear errors for bad models and unsupported ops', async () => {
+    await expectCode(Network.load(new Uint8Array([0x0a, 0xff, 0xff, 0x01])), 'INVALID_MODEL');
+    await expectCode(Network.load('/nonexistent/model.onnx'), 'INVALID_ARGUMENT', 'not found');
+    await expectCode(Network.load(42 as unknown as string), 'INVALID_ARGUMENT', 'model');
+    await expectCode(Network.load(smallModel(), { threads: 0 }), 'INVALID_ARGUMENT', 'options.threads');
+    const g = new GraphBuilder('bad');
+    const x = g.input('x', 'float32', [2]);
+    g.output(g.node('FancyOp', [x], {}, { name: 'fancy1', domain: 'com.example' }), 'float32', [2]);
+    await expectCode(Network.load(g.toModel({ opset: 17, extraOpsets: { 'com.example': 3 } })), 'UNSUPPORTED_OP',
+      /FancyOp.*'fancy1'.*opset 3/);
+  });
+
+  it('throws DISPOSED after dispose, and dispose is idempotent (also via Symbol.dispose)', async () => {
+    const net = await Network.load(smallModel());
+    net[Symbol.dispose]();
+    net.dispose();
+    expect(net.disposed).toBe(true);
+    await expectCode(net.run({ x: new Tensor('float32', new Float32Array(4), [1, 4]) }), 'DISPOSED');
+    await expectCode(() => net.memoryInfo(), 'DISPOSED');
+  });
+
+  it('lets the event loop tick during a long run', async () => {
+    const net = await Network.load(heavyModel(), { threads: 1 });
+    const x = new Tensor('float32', new Float32Array(512 * 512).fill(0.01), [512, 512]);
+    await net.run({ x }); // warm up: plan and arena
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    const t0 = performance.now();
+    await net.run({ x });
+    const elapsed = performance.now() - t0;
+    clearInterval(timer);
+    expect(elapsed).toBeGreaterThan(20);
+    expect(ticks).toBeGreaterThan(elapsed / 10);
+    net.dispose();
+  });
+
+  it('gives correct results for many concurrent runs, and an AbortSignal cancels a queued one', async () => {
+    const net = await Network.load(smallModel(), { threads: 2 });
+    const runs = Array.from({ length: 32 }, (_, k) => {
+      const data = Float32Array.from({ length: 8 }, (_, i) => k - i);
+      return net.run({ x: new Tensor('float32', data, [2, 4]) }).then((out) => ({ k, data, out }));
+    });
+    for (const { data, out } of await Promise.all(runs)) {
+      const expected = Array.from(data, (v, i) => 2 * Math.max(0, v + [1, -1, 2, -2][i % 4]));
+      expect(Array.from(out.z.data as Float32Array)).toEqual(expected);
+    }
+    const heavy = await Network.load(heavyModel(256, 8), { threads: 1 });
+    const x = new Tensor('float32', new Float32Array(256 * 256), [256, 256]);
+    const first = heavy.run({ x });
+    const ac = new AbortController();
+    const second = heavy.run({ x }, { signal: ac.signal });
+    ac.abort();
+    await expectCode(second, 'ABORTED');
+    await first;
+    // Disposing with runs queued: the one in flight finishes, the queued one rejects.
+    const inflight = heavy.run({ x });
+    const queued = heavy.run({ x });
+    heavy.dispose();
+    await inflight;
+    await expectCode(queued, 'DISPOSED');
+    net.dispose();
+  });
+
+  it('plans one arena well below the sum of intermediates', async () => {
+    const net = await Network.load(heavyModel(128, 16));
+    await net.run({ x: new Tensor('float32', new Float32Array(128 * 128), [128, 128]) });
+    const m = net.memoryInfo();
+    expect(m.arenaBytes).toBeGreaterThan(0);
+    expect(m.arenaBytes).toBeLessThanOrEqual(m.intermediateBytes / 4);
+    net.dispose();
+  });
+
+  it('runs in worker_threads, one Network per worker', async () => {
+    const bytes = smallModel();
+    const script = `
+      const { parentPort, workerData } = require('node:worker_threads');
+      const { Network, Tensor } = require(${JSON.stringify(path.join(ROOT, 'dist/index.js'))});
+      (async () => {
+        const net = await Network.load(workerData.bytes, { threads: 1 });
+        const x = new Tensor('float32', Float32Array.from([workerData.k, 0, 0, 0]), [1, 4]);
+        const out = await net.run({ x });
+        parentPort.postMessage(Array.from(out.z.data));
+        net.dispose();
+      })();`;
+    const results = await Promise.all([1, 2].map((k) => new Promise<number[]>((resolve, reject) => {
+      const w = new Worker(script, { eval: true, workerData: { bytes, k } });
+      w.once('message', resolve);
+      w.once('error', reject);
+    })));
+    expect(results[0]).toEqual([4, 0, 4, 0]);
+    expect(results[1]).toEqual([6, 0, 4, 0]);
+  });
+
+  it('is importable by package name from ESM and CommonJS (the exports map)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'liteinfer-'));
+    fs.mkdirSync(path.join(dir, 'node_modules'));
+    fs.symlinkSync(ROOT, path.join(dir, 'node_modules', 'liteinfer'), 'dir');
+    const file = path.join(dir, 'model.onnx');
+    fs.writeFileSync(file, smallModel());
+    const body = `Network.load(${JSON.stringify(file)}).then(async (net) => {
+        const out = await net.run({ x: new Tensor('float32', [1, 1, 1, 1], [1, 4]) });
+        console.log(Array.from(out.y.data).join(','));
+      });`;
+    fs.writeFileSync(path.join(dir, 'probe.mjs'), `import { Network, Tensor } from 'liteinfer';\n${body}`);
+    fs.writeFileSync(path.join(dir, 'probe.cjs'), `const { Network, Tensor } = require('liteinfer');\n${body}`);
+    expect(execFileSync('node', [path.join(dir, 'probe.mjs')]).toString().trim()).toBe('2,0,3,0');
+    expect(execFileSync('node', [path.join(dir, 'probe.cjs')]).toString().trim()).toBe('2,0,3,0');
+  });
+});
