@@ -1,0 +1,61 @@
+// One engine, one model, one thread count, in a process of its own (so load time and peak RSS
+// are the engine's alone). Prints one JSON line. Used by bench/main.ts.
+//   node runner.js <liteinfer|ort> <model.onnx> <threads> <runs> <warmup>
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { readFeedsFile, rootDir } from './common';
+
+async function main(): Promise<void> {
+  const [engine, model, threadsArg, runsArg, warmupArg] = process.argv.slice(2);
+  const threads = Number(threadsArg);
+  const runs = Number(runsArg);
+  const warmup = Number(warmupArg);
+  const feeds = readFeedsFile(model + '.feeds.json');
+  let runOnce: () => Promise<unknown>;
+  let loadMs: number;
+  let firstOutput: Float32Array | undefined;
+  if (engine === 'liteinfer') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const li = require(path.join(rootDir(), 'dist', 'index.js')) as typeof import('../lib/index');
+    const t0 = performance.now();
+    const net = await li.Network.load(model, { threads });
+    loadMs = performance.now() - t0;
+    const tensors = Object.fromEntries(Object.entries(feeds).map(([k, v]) => [k, new li.Tensor('float32', v.data, v.shape)]));
+    runOnce = () => net.run(tensors);
+    const out = await net.run(tensors);
+    firstOutput = out[net.outputs[0].name].data as Float32Array;
+  } else {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const ort = require('onnxruntime-node') as typeof import('onnxruntime-node');
+    const bytes = fs.readFileSync(model);
+    const t0 = performance.now();
+    const session = await ort.InferenceSession.create(bytes, {
+      intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential',
+    });
+    loadMs = performance.now() - t0;
+    const tensors = Object.fromEntries(Object.entries(feeds).map(([k, v]) => [k, new ort.Tensor('float32', v.data, v.shape)]));
+    runOnce = () => session.run(tensors);
+    const out = await session.run(tensors);
+    firstOutput = out[session.outputNames[0]].data as Float32Array;
+  }
+  for (let i = 0; i < warmup; i++) await runOnce();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const s = performance.now();
+    await runOnce();
+    times.push(performance.now() - s);
+  }
+  times.sort((a, b) => a - b);
+  const out = {
+    engine, loadMs, times,
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    output: Array.from(firstOutput ?? []).slice(0, 4096),
+  };
+  process.stdout.write(JSON.stringify(out) + '\n');
+}
+
+main().catch((e) => {
+  process.stderr.write(String(e?.stack ?? e) + '\n');
+  process.exit(1);
+});
