@@ -1,6 +1,7 @@
 #include "runtime/session.h"
 
 #include <algorithm>
+#include <climits>
 #include <cstring>
 #include <set>
 
@@ -71,9 +72,10 @@ struct Session::Plan {
 
 namespace {
 
-// Runs one op on fully known inputs (load- and plan-time folding).
+// Runs one op on fully known inputs (load- and plan-time folding). Returns no tensors, without
+// computing anything, when the outputs would take more than max_output_bytes.
 std::vector<Tensor> evaluate(const Step& s, const std::vector<const Tensor*>& inputs,
-                             ThreadPool& pool) {
+                             ThreadPool& pool, int64_t max_output_bytes = INT64_MAX) {
   std::vector<TensorInfo> infos(inputs.size());
   InferContext ictx{s.node, {}, std::vector<TensorInfo>(s.out.size()), 0};
   for (size_t i = 0; i < inputs.size(); ++i) {
@@ -83,6 +85,10 @@ std::vector<Tensor> evaluate(const Step& s, const std::vector<const Tensor*>& in
   }
   if (!s.op->infer(ictx))
     fail(ErrorCode::Internal, s.node.describe(), ": shape inference failed with all inputs known");
+  int64_t out_bytes = 0;
+  for (auto& o : ictx.outputs)
+    out_bytes += shape_numel(o.shape) * int64_t(std::max<size_t>(dtype_size(o.dtype), 1));
+  if (out_bytes > max_output_bytes) return {};
   std::vector<Tensor> outs;
   for (auto& o : ictx.outputs) outs.push_back(Tensor::allocate(o.dtype, o.shape));
   std::shared_ptr<void> scratch = aligned_alloc_shared(ictx.scratch_bytes);
@@ -169,10 +175,8 @@ Session::Session(Model model, const SessionOptions& options)
           if (!in.empty()) in_bytes += int64_t(g.initializers[in].nbytes());
         }
         if (in_bytes <= kLoadFoldMaxBytes) {
-          std::vector<Tensor> outs = evaluate(s, ins, pool);
-          bool small = true;
-          for (auto& t : outs) small = small && int64_t(t.nbytes()) <= kLoadFoldMaxBytes;
-          if (small) {
+          std::vector<Tensor> outs = evaluate(s, ins, pool, kLoadFoldMaxBytes);
+          if (!outs.empty()) {
             for (size_t i = 0; i < outs.size() && i < n.outputs.size(); ++i)
               if (!n.outputs[i].empty()) g.initializers[n.outputs[i]] = std::move(outs[i]);
             continue;
