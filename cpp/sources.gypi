@@ -16,9 +16,34 @@
       "cpp/graph/passes/fold_batchnorm.cc",
       "cpp/graph/passes/fuse_activation.cc",
       "cpp/runtime/session.cc",
-      "cpp/runtime/memory_planner.cc"
+      "cpp/runtime/memory_planner.cc",
+      "cpp/kernels/activation.cc",
+      "cpp/kernels/ref/elementwise_ref.cc",
+      "cpp/ops/eltwise_util.cc",
+      "cpp/ops/binary.cc",
+      "cpp/ops/unary.cc",
+      "cpp/ops/cast.cc",
+      "cpp/ops/tensor_util.cc",
+      "cpp/ops/reshape.cc",
+      "cpp/ops/transpose.cc",
+      "cpp/kernels/transpose.cc",
+      "cpp/kernels/ref/transpose_ref.cc",
+      "cpp/ops/softmax.cc",
+      "cpp/ops/reduce.cc",
+      "cpp/ops/concat_split.cc",
+      "cpp/ops/slice.cc",
+      "cpp/ops/gather.cc",
+      "cpp/ops/normalization.cc",
+      "cpp/onnx/model_loader.cc",
+      "cpp/ops/expand_tile.cc",
+      "cpp/ops/pad.cc",
+      "cpp/ops/generators.cc"
     ],
-    "liteinfer_avx2_sources": [],
+    "liteinfer_avx2_sources": [
+      "cpp/kernels/x86/activation_avx2.cc",
+      "cpp/kernels/x86/elementwise_avx2.cc",
+      "cpp/kernels/x86/transpose_avx2.cc"
+    ],
     "liteinfer_napi_sources": [
       "cpp/napi/addon.cc",
       "cpp/napi/convert.cc",
@@ -27,7 +52,9 @@
     "liteinfer_test_sources": [
       "test/cpp/testing.cc",
       "test/cpp/op_runner.cc",
-      "test/cpp/test_runtime.cc"
+      "test/cpp/test_runtime.cc",
+      "test/cpp/test_elementwise.cc",
+      "test/cpp/test_tensor_ops.cc"
     ]
   }
 }

@@ -65,4 +65,8 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
 
 }  // namespace li::napi
 
-NODE_API_MODULE(liteinfer, li::napi::init)
+static Napi::Object InitLiteinfer(Napi::Env env, Napi::Object exports) {
+  return li::napi::init(env, exports);
+}
+
+NODE_API_MODULE(liteinfer, InitLiteinfer)
