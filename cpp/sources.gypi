@@ -54,7 +54,8 @@
       "test/cpp/op_runner.cc",
       "test/cpp/test_runtime.cc",
       "test/cpp/test_elementwise.cc",
-      "test/cpp/test_tensor_ops.cc"
+      "test/cpp/test_tensor_ops.cc",
+      "test/cpp/test_model_loader.cc"
     ]
   }
 }
