@@ -1,0 +1,72 @@
+// Whole networks against onnxruntime-node: ResNet-style, MobileNetV2-style (depthwise, ReLU6,
+// residuals), a transformer block (static and symbolic dims), the built-in model, batch > 1.
+// Agreement: max |liteinfer - ORT| <= 1e-4 * max |ORT| (relative to the output's magnitude).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+import { Network, Tensor } from '../dist/index.js';
+import * as models from './onnx/models';
+import { ortRun } from './oracle';
+
+const CASES: Array<[string, () => models.GeneratedModel]> = [
+  ['resnet-style', () => models.resnetStyle({})],
+  ['resnet-style batch 2, 3 blocks', () => models.resnetStyle({ batch: 2, size: 40, blocks: [1, 2, 1, 1] })],
+  ['mobilenetv2-style', () => models.mobilenetV2Style({})],
+  ['transformer block', () => models.transformerBlock({})],
+  ['transformer block, symbolic dims', () => models.transformerBlock({ symbolic: true, batch: 2, seq: 17 })],
+  ['tiny mlp', () => models.tinyMlp()],
+];
+
+async function compare(model: models.GeneratedModel, threads: number) {
+  const feeds = model.makeFeeds(7);
+  const expected = await ortRun(model.bytes, Object.fromEntries(Object.entries(feeds).map(([k, v]) =>
+    [k, { dtype: 'float32', data: v.data, shape: v.shape }])));
+  const net = await Network.load(model.bytes, { threads });
+  const got = await net.run(Object.fromEntries(Object.entries(feeds).map(([k, v]) => [k, new Tensor('float32', v.data, v.shape)])));
+  for (const [name, exp] of Object.entries(expected)) {
+    const a = got[name].data as Float32Array;
+    const e = exp.data as Float32Array;
+    expect(got[name].shape).toEqual(exp.shape);
+    let scale = 0;
+    let worst = 0;
+    for (let i = 0; i < e.length; i++) {
+      scale = Math.max(scale, Math.abs(e[i]));
+      worst = Math.max(worst, Math.abs(a[i] - e[i]));
+    }
+    expect(scale).toBeGreaterThan(0);
+    expect(worst / scale, `${name}: max diff ${worst} vs magnitude ${scale}`).toBeLessThanOrEqual(1e-4);
+  }
+  const memory = net.memoryInfo();
+  net.dispose();
+  return memory;
+}
+
+describe('networks vs onnxruntime-node', () => {
+  for (const [name, make] of CASES) {
+    for (const threads of [1, 2]) {
+      it(`${name} (${threads} thread${threads > 1 ? 's' : ''})`, async () => {
+        const memory = await compare(make(), threads);
+        expect(memory.arenaBytes).toBeLessThan(memory.intermediateBytes);
+      });
+    }
+  }
+
+  it('plans much less memory than the sum of intermediates on a CNN', async () => {
+    const m = await compare(models.mobilenetV2Style({}), 2);
+    expect(m.arenaBytes).toBeLessThan(m.intermediateBytes / 3);
+  });
+
+  it('runs the built-in model shipped in models/', async () => {
+    const file = path.join(__dirname, '..', 'models', 'builtin.onnx');
+    const net = await Network.load(file);
+    expect(net.inputs[0].shape).toEqual([1, 3, 128, 128]);
+    const expected = await ortRun(fs.readFileSync(file), { input: { dtype: 'float32', data: new Float32Array(3 * 128 * 128).fill(0.5), shape: [1, 3, 128, 128] } });
+    const out = await net.run({ input: new Tensor('float32', new Float32Array(3 * 128 * 128).fill(0.5), [1, 3, 128, 128]) });
+    const e = expected.logits.data as Float32Array;
+    const a = out.logits.data as Float32Array;
+    const scale = e.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    expect(a.reduce((m, v, i) => Math.max(m, Math.abs(v - e[i])), 0) / scale).toBeLessThanOrEqual(1e-4);
+    net.dispose();
+  });
+});
