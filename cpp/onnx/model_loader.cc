@@ -315,10 +315,14 @@ Attribute parse_attribute(Reader r, Context& ctx, std::string* name) {
       case 4: a.s = r.string("attribute s"); if (!typed) a.type = Attribute::String; break;
       case 5: a.t = parse_tensor(r.bytes("attribute t"), ctx, nullptr); if (!typed) a.type = Attribute::TensorT; break;
       case 6: a.g = parse_graph(r.bytes("attribute g"), ctx); if (!typed) a.type = Attribute::GraphT; break;
-      case 7: r.repeated(type, pb::Fixed32, [](Reader& x) { return x.float32(); }, [&](float v) { a.floats.push_back(v); });
-              if (!typed) a.type = Attribute::Floats; break;
-      case 8: r.repeated(type, pb::Varint, [](Reader& x) { return x.int64(); }, [&](int64_t v) { a.ints.push_back(v); });
-              if (!typed) a.type = Attribute::Ints; break;
+      case 7:
+        r.repeated(type, pb::Fixed32, [](Reader& x) { return x.float32(); }, [&](float v) { a.floats.push_back(v); });
+        if (!typed) a.type = Attribute::Floats;
+        break;
+      case 8:
+        r.repeated(type, pb::Varint, [](Reader& x) { return x.int64(); }, [&](int64_t v) { a.ints.push_back(v); });
+        if (!typed) a.type = Attribute::Ints;
+        break;
       case 9: a.strings.push_back(r.string("attribute strings")); if (!typed) a.type = Attribute::Strings; break;
       case 10: a.tensors.push_back(parse_tensor(r.bytes("attribute tensors"), ctx, nullptr)); if (!typed) a.type = Attribute::Tensors; break;
       case 11: a.graphs.push_back(parse_graph(r.bytes("attribute graphs"), ctx)); if (!typed) a.type = Attribute::Graphs; break;
