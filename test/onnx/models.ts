@@ -1,101 +1,161 @@
 // Test and benchmark networks, built in code with seeded weights: a ResNet-style CNN, a
 // MobileNetV2-style CNN (depthwise convolutions, ReLU6, residuals), a transformer encoder block,
-// and a tiny MLP (per-call overhead). Weights are He-scaled so activations stay O(1).
-import { GraphBuilder } from './builder';
+// a tiny MLP (per-call overhead), and the built-in model shipped in models/builtin.onnx.
+//
+// Weights are He-scaled (std sqrt(2 / fan_in) before a ReLU, sqrt(1 / fan_in) otherwise) and
+// BatchNormalization statistics are near identity, so activations stay O(1) through the network
+// and the outputs vary enough to make a comparison meaningful (builder.test.ts checks this).
+// Everything is deterministic: same options and seed, same bytes.
+import { DTypeName, Dim, GraphBuilder } from './builder';
 import { Rng } from './rng';
 
-export interface FeedData { data: Float32Array; shape: number[] }
+export interface ValueSpec { name: string; dtype: DTypeName; shape: Dim[] }
+/** A feed: ready for ortRun, and for liteinfer's Tensor(dtype, data, shape). */
+export interface FeedData { dtype: 'float32'; data: Float32Array; shape: number[] }
+
 export interface GeneratedModel {
+  name: string;
+  /** The serialized ModelProto. */
   bytes: Uint8Array;
-  inputs: Array<{ name: string; shape: Array<number | string> }>;
-  outputs: string[];
-  /** Deterministic inputs; symbolic dims take the sizes the generator was built for. */
+  /** As declared in the model (symbolic dims as strings). */
+  inputs: ValueSpec[];
+  outputs: ValueSpec[];
+  /** Deterministic inputs, uniform in [-1, 1); symbolic dims take the sizes the generator was given. */
   makeFeeds(seed?: number): Record<string, FeedData>;
 }
 
-function feedsFor(shapes: Record<string, number[]>) {
-  return (seed = 1): Record<string, FeedData> => {
+function feedsFor(shapes: Record<string, number[]>): GeneratedModel['makeFeeds'] {
+  return (seed = 1) => {
     const rng = new Rng(seed);
     return Object.fromEntries(Object.entries(shapes).map(([name, shape]) =>
-      [name, { shape, data: rng.floats(shape.reduce((a, b) => a * b, 1), -1, 1) }]));
+      [name, { dtype: 'float32' as const, shape: [...shape], data: rng.floats(shape.reduce((a, b) => a * b, 1), -1, 1) }]));
   };
 }
 
-/** Conv + BatchNormalization (+ activation), the CNN building block. */
+/** Conv + BatchNormalization (+ activation), the CNN building blocks. */
 class CnnBuilder extends GraphBuilder {
-  private r: Rng;
+  private readonly r: Rng;
+  private relu6Bounds?: [string, string];
+
   constructor(name: string, seed: number) {
     super(name, seed);
     this.r = new Rng(seed + 101);
   }
 
-  conv(x: string, cin: number, cout: number, k: number, opts: { stride?: number; group?: number; bias?: boolean } = {}): string {
+  /** A k x k convolution, "same" padding; weights He-scaled for a following ReLU. */
+  conv(x: string, cin: number, cout: number, k: number, opts: { stride?: number; group?: number; bias?: boolean; gain?: number } = {}): string {
     const stride = opts.stride ?? 1;
     const group = opts.group ?? 1;
     const fanIn = (cin / group) * k * k;
-    const w = this.initializer(this.fresh('w'), 'float32', [cout, cin / group, k, k], undefined, { scale: Math.sqrt(2 / fanIn) });
+    const w = this.constant('float32', [cout, cin / group, k, k], undefined, { prefix: 'conv_w', scale: Math.sqrt((opts.gain ?? 2) / fanIn) });
     const inputs = [x, w];
-    if (opts.bias) inputs.push(this.initializer(this.fresh('b'), 'float32', [cout], undefined, { scale: 0.05 }));
+    if (opts.bias) inputs.push(this.constant('float32', [cout], undefined, { prefix: 'conv_b', scale: 0.05 }));
     const p = (k - 1) >> 1;
     return this.node('Conv', inputs, { kernel_shape: [k, k], strides: [stride, stride], pads: [p, p, p, p], group });
   }
 
+  /** Inference BatchNormalization with near-identity statistics (the runtime folds it into the conv). */
   bn(x: string, c: number): string {
-    const f = (lo: number, hi: number) => Array.from({ length: c }, () => this.r.uniform(lo, hi));
-    const scale = this.initializer(this.fresh('bn_scale'), 'float32', [c], f(0.5, 1.5));
-    const bias = this.initializer(this.fresh('bn_bias'), 'float32', [c], f(-0.1, 0.1));
-    const mean = this.initializer(this.fresh('bn_mean'), 'float32', [c], f(-0.1, 0.1));
-    const vr = this.initializer(this.fresh('bn_var'), 'float32', [c], f(0.5, 1.5));
-    return this.node('BatchNormalization', [x, scale, bias, mean, vr], { epsilon: { f: 1e-5 } });
+    const f = (prefix: string, lo: number, hi: number) =>
+      this.constant('float32', [c], Array.from({ length: c }, () => this.r.uniform(lo, hi)), { prefix });
+    return this.node('BatchNormalization', [x, f('bn_scale', 0.8, 1.2), f('bn_bias', -0.1, 0.1), f('bn_mean', -0.1, 0.1),
+      f('bn_var', 0.8, 1.2)], { epsilon: { f: 1e-5 } });
   }
 
+  /** ReLU6 as exporters write it since opset 11: Clip with min and max inputs (shared constants). */
   relu6(x: string): string {
-    const lo = this.initializer(this.fresh('zero'), 'float32', [], [0]);
-    const hi = this.initializer(this.fresh('six'), 'float32', [], [6]);
-    return this.node('Clip', [x, lo, hi]);
+    this.relu6Bounds ??= [this.initializer('relu6_min', 'float32', [], [0]), this.initializer('relu6_max', 'float32', [], [6])];
+    return this.node('Clip', [x, ...this.relu6Bounds]);
   }
 
-  classifier(x: string, c: number, classes: number): string {
+  /** GlobalAveragePool, Flatten (or Reshape to [N, C]), Gemm -> `logits`. */
+  classifier(x: string, c: number, classes: number, flatten: 'Flatten' | 'Reshape'): string {
     const pooled = this.node('GlobalAveragePool', [x]);
-    const flat = this.node('Flatten', [pooled], { axis: 1 });
-    const w = this.initializer(this.fresh('fc_w'), 'float32', [classes, c], undefined, { scale: Math.sqrt(1 / c) });
-    const b = this.initializer(this.fresh('fc_b'), 'float32', [classes], undefined, { scale: 0.01 });
+    const flat = flatten === 'Flatten'
+      ? this.node('Flatten', [pooled], { axis: 1 })
+      : this.node('Reshape', [pooled, this.initializer('flat_shape', 'int64', [2], [0, -1])]);
+    const w = this.initializer('fc_w', 'float32', [classes, c], undefined, { scale: Math.sqrt(1 / c) });
+    const b = this.initializer('fc_b', 'float32', [classes], undefined, { scale: 0.01 });
     return this.node('Gemm', [flat, w, b], { transB: 1 }, { outputs: ['logits'] });
   }
 }
 
-/** ResNet-style: stem, basic residual blocks per stage (a strided projection block between stages). */
-export function resnetStyle(o: { batch?: number; size?: number; widths?: number[]; blocks?: number[]; classes?: number; seed?: number } = {}): GeneratedModel {
-  const { batch = 1, size = 64, widths = [16, 32, 64, 128], blocks = [1, 1, 1, 1], classes = 10, seed = 1 } = o;
+export interface ResnetOptions {
+  batch?: number;
+  /** Input height and width. */
+  size?: number;
+  /** Channels per stage; every stage after the first starts with a stride-2 block. */
+  widths?: number[];
+  /** Basic blocks per stage (default 1 each). */
+  blocks?: number[];
+  /** '7x7': Conv 7x7 stride 2 (ImageNet ResNet); '3x3': Conv 3x3 stride 1 (CIFAR ResNet). */
+  stem?: '7x7' | '3x3';
+  classes?: number;
+  seed?: number;
+}
+
+/**
+ * ResNet-style: stem Conv + BN + Relu, MaxPool 3x3 s2, BasicBlocks (two 3x3 Conv + BN, residual
+ * Add, Relu; a strided block has a 1x1 Conv + BN projection shortcut), GlobalAveragePool,
+ * Flatten, Gemm -> logits [batch, classes].
+ */
+export function resnetStyle(o: ResnetOptions = {}): GeneratedModel {
+  const { batch = 1, size = 64, widths = [16, 32, 64, 128], stem = '7x7', classes = 10, seed = 1 } = o;
+  const blocks = o.blocks ?? widths.map(() => 1);
   const g = new CnnBuilder('resnet_style', seed);
-  const x = g.input('input', 'float32', [batch, 3, size, size]);
-  let h = g.node('Relu', [g.bn(g.conv(x, 3, widths[0], 7, { stride: 2 }), widths[0])]);
+  const inShape = [batch, 3, size, size];
+  const x = g.input('input', 'float32', inShape);
+  const stemConv = stem === '7x7' ? g.conv(x, 3, widths[0], 7, { stride: 2 }) : g.conv(x, 3, widths[0], 3);
+  let h = g.node('Relu', [g.bn(stemConv, widths[0])]);
   h = g.node('MaxPool', [h], { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] });
   let c = widths[0];
   widths.forEach((w, stage) => {
-    for (let b = 0; b < blocks[stage]; b++) {
+    for (let b = 0; b < (blocks[stage] ?? 1); b++) {
       const stride = stage > 0 && b === 0 ? 2 : 1;
       const y1 = g.node('Relu', [g.bn(g.conv(h, c, w, 3, { stride }), w)]);
-      const y2 = g.bn(g.conv(y1, w, w, 3), w);
-      const shortcut = stride !== 1 || c !== w ? g.bn(g.conv(h, c, w, 1, { stride }), w) : h;
+      // The last conv of a residual branch gets half the gain, so the sum keeps variance ~ O(1).
+      const y2 = g.bn(g.conv(y1, w, w, 3, { gain: 1 }), w);
+      const shortcut = stride !== 1 || c !== w ? g.bn(g.conv(h, c, w, 1, { stride, gain: 1 }), w) : h;
       h = g.node('Relu', [g.node('Add', [y2, shortcut])]);
       c = w;
     }
   });
-  const out = g.classifier(h, c, classes);
-  g.output(out, 'float32', [batch, classes]);
-  return { bytes: g.toModel({ opset: 17 }), inputs: [{ name: 'input', shape: [batch, 3, size, size] }], outputs: ['logits'],
-    makeFeeds: feedsFor({ input: [batch, 3, size, size] }) };
+  const logits = g.classifier(h, c, classes, 'Flatten');
+  g.output(logits, 'float32', [batch, classes]);
+  return {
+    name: 'resnet-style', bytes: g.toModel({ opset: 17 }),
+    inputs: [{ name: 'input', dtype: 'float32', shape: inShape }],
+    outputs: [{ name: 'logits', dtype: 'float32', shape: [batch, classes] }],
+    makeFeeds: feedsFor({ input: inShape }),
+  };
 }
 
-/** MobileNetV2-style: inverted residuals with depthwise 3x3 convolutions and ReLU6. */
-export function mobilenetV2Style(o: { batch?: number; size?: number; width?: number; classes?: number; seed?: number } = {}): GeneratedModel {
+export interface MobilenetOptions {
+  batch?: number;
+  size?: number;
+  /** Width multiplier (channels rounded to multiples of 8). */
+  width?: number;
+  /** Channels of the last 1x1 conv before pooling; default 640 * width, rounded. */
+  lastChannels?: number;
+  classes?: number;
+  seed?: number;
+}
+
+/**
+ * MobileNetV2-style: stem Conv 3x3 s2 + BN + ReLU6, inverted residuals (1x1 expand Conv + BN +
+ * ReLU6, depthwise 3x3 Conv (group = channels) stride 1 or 2 + BN + ReLU6, 1x1 project Conv + BN,
+ * residual Add when shapes match), 1x1 Conv + BN + ReLU6, GlobalAveragePool, Reshape, Gemm.
+ * ReLU6 is Clip(x, 0, 6) with min/max inputs (opset 11+).
+ */
+export function mobilenetV2Style(o: MobilenetOptions = {}): GeneratedModel {
   const { batch = 1, size = 96, width = 0.5, classes = 10, seed = 2 } = o;
   const ch = (c: number) => Math.max(8, Math.round((c * width) / 8) * 8);
   const g = new CnnBuilder('mobilenetv2_style', seed);
-  const x = g.input('input', 'float32', [batch, 3, size, size]);
+  const inShape = [batch, 3, size, size];
+  const x = g.input('input', 'float32', inShape);
   let c = ch(32);
   let h = g.relu6(g.bn(g.conv(x, 3, c, 3, { stride: 2 }), c));
+  // [expansion t, output channels, repeats n, first stride s], MobileNetV2 table 2 without the last row.
   const config: Array<[number, number, number, number]> = [[1, 16, 1, 1], [6, 24, 2, 2], [6, 32, 3, 2], [6, 64, 2, 2], [6, 96, 1, 1], [6, 160, 1, 2]];
   for (const [t, cOut, n, s] of config) {
     const out = ch(cOut);
@@ -105,40 +165,64 @@ export function mobilenetV2Style(o: { batch?: number; size?: number; width?: num
       let y = h;
       if (t !== 1) y = g.relu6(g.bn(g.conv(y, c, hidden, 1), hidden));
       y = g.relu6(g.bn(g.conv(y, hidden, hidden, 3, { stride, group: hidden }), hidden));
-      y = g.bn(g.conv(y, hidden, out, 1), out);
-      h = stride === 1 && c === out ? g.node('Add', [h, y]) : y;
+      const residual = stride === 1 && c === out;
+      y = g.bn(g.conv(y, hidden, out, 1, { gain: residual ? 0.5 : 1 }), out);
+      h = residual ? g.node('Add', [h, y]) : y;
       c = out;
     }
   }
-  const last = ch(640);
+  const last = o.lastChannels ?? ch(640);
   h = g.relu6(g.bn(g.conv(h, c, last, 1), last));
-  const logits = g.classifier(h, last, classes);
+  const logits = g.classifier(h, last, classes, 'Reshape');
   g.output(logits, 'float32', [batch, classes]);
-  return { bytes: g.toModel({ opset: 17 }), inputs: [{ name: 'input', shape: [batch, 3, size, size] }], outputs: ['logits'],
-    makeFeeds: feedsFor({ input: [batch, 3, size, size] }) };
+  return {
+    name: 'mobilenetv2-style', bytes: g.toModel({ opset: 17 }),
+    inputs: [{ name: 'input', dtype: 'float32', shape: inShape }],
+    outputs: [{ name: 'logits', dtype: 'float32', shape: [batch, classes] }],
+    makeFeeds: feedsFor({ input: inShape }),
+  };
 }
 
-/** A pre-LayerNorm transformer encoder block; `symbolic` makes batch and sequence dims symbolic. */
-export function transformerBlock(o: { batch?: number; seq?: number; dim?: number; heads?: number; symbolic?: boolean; seed?: number } = {}): GeneratedModel {
+export interface TransformerOptions {
+  batch?: number;
+  seq?: number;
+  dim?: number;
+  heads?: number;
+  /** Declare batch and sequence as symbolic dims 'batch' and 'seq' (feeds still use batch, seq). */
+  symbolic?: boolean;
+  seed?: number;
+}
+
+/**
+ * A pre-LayerNorm transformer encoder block, written out op by op as exporters emit it:
+ * LayerNormalization (opset 17), Q/K/V MatMul + Add bias, Reshape + Transpose to heads,
+ * MatMul Q K^T, Mul by 1/sqrt(head dim), Softmax(-1), MatMul V, Transpose + Reshape back, output
+ * projection, residual Add; LayerNormalization, MLP MatMul + GELU (x * 0.5 * (1 + erf(x / sqrt 2))),
+ * MatMul, residual Add. Input and output [batch, seq, dim].
+ */
+export function transformerBlock(o: TransformerOptions = {}): GeneratedModel {
   const { batch = 1, seq = 32, dim = 64, heads = 4, symbolic = false, seed = 3 } = o;
+  if (dim % heads) throw new Error(`transformerBlock: dim ${dim} is not a multiple of heads ${heads}`);
   const hd = dim / heads;
   const g = new GraphBuilder('transformer_block', seed);
-  const shape: Array<number | string> = symbolic ? ['batch', 'seq', dim] : [batch, seq, dim];
+  const shape: Dim[] = symbolic ? ['batch', 'seq', dim] : [batch, seq, dim];
   const x = g.input('x', 'float32', shape);
   const rng = new Rng(seed + 7);
   const vec = (n: number, lo: number, hi: number) => Array.from({ length: n }, () => rng.uniform(lo, hi));
   const ln = (v: string) => g.node('LayerNormalization', [v,
-    g.initializer(g.fresh('ln_g'), 'float32', [dim], vec(dim, 0.8, 1.2)),
-    g.initializer(g.fresh('ln_b'), 'float32', [dim], vec(dim, -0.1, 0.1))], { axis: -1, epsilon: { f: 1e-5 } });
-  const linear = (v: string, cin: number, cout: number) => g.node('Add', [
-    g.node('MatMul', [v, g.initializer(g.fresh('w'), 'float32', [cin, cout], undefined, { scale: 1 / Math.sqrt(cin) })]),
-    g.initializer(g.fresh('b'), 'float32', [cout], vec(cout, -0.05, 0.05))]);
-  const int64 = (vals: number[]) => g.initializer(g.fresh('shape'), 'int64', [vals.length], vals);
+    g.constant('float32', [dim], vec(dim, 0.8, 1.2), { prefix: 'ln_gamma' }),
+    g.constant('float32', [dim], vec(dim, -0.1, 0.1), { prefix: 'ln_beta' })], { axis: -1, epsilon: { f: 1e-5 } });
+  const linear = (v: string, cin: number, cout: number, gain = 1) => g.node('Add', [
+    g.node('MatMul', [v, g.constant('float32', [cin, cout], undefined, { prefix: 'w', scale: Math.sqrt(gain / cin) })]),
+    g.constant('float32', [cout], vec(cout, -0.05, 0.05), { prefix: 'b' })]);
+  const int64 = (vals: number[]) => g.constant('int64', [vals.length], vals, { prefix: 'shape' });
+  // Reshape's 0 copies the input dim, so the block works for any batch and sequence length.
   const splitHeads = (v: string) => g.node('Transpose', [g.node('Reshape', [v, int64([0, 0, heads, hd])])], { perm: [0, 2, 1, 3] });
 
   const h = ln(x);
-  const q = splitHeads(linear(h, dim, dim));
-  const k = splitHeads(linear(h, dim, dim));
+  // Q and K get gain 4: sharper attention than uniform, so Softmax matters in the comparison.
+  const q = splitHeads(linear(h, dim, dim, 4));
+  const k = splitHeads(linear(h, dim, dim, 4));
   const v = splitHeads(linear(h, dim, dim));
   const kt = g.node('Transpose', [k], { perm: [0, 1, 3, 2] });
   const scale = g.initializer('attn_scale', 'float32', [], [1 / Math.sqrt(hd)]);
@@ -147,30 +231,43 @@ export function transformerBlock(o: { batch?: number; seq?: number; dim?: number
   const ctx = g.node('Reshape', [g.node('Transpose', [g.node('MatMul', [probs, v])], { perm: [0, 2, 1, 3] }), int64([0, 0, dim])]);
   const x1 = g.node('Add', [x, linear(ctx, dim, dim)]);
   // MLP with GELU written out with Erf, as exporters emit it.
-  const h2 = linear(ln(x1), dim, 4 * dim);
+  const h2 = linear(ln(x1), dim, 4 * dim, 2);
   const erf = g.node('Erf', [g.node('Div', [h2, g.initializer('sqrt2', 'float32', [], [Math.SQRT2])])]);
   const gelu = g.node('Mul', [g.node('Mul', [h2, g.node('Add', [erf, g.initializer('one', 'float32', [], [1])])]),
     g.initializer('half', 'float32', [], [0.5])]);
   const y = g.node('Add', [x1, linear(gelu, 4 * dim, dim)], {}, { outputs: ['y'] });
   g.output(y, 'float32', shape);
-  return { bytes: g.toModel({ opset: 17 }), inputs: [{ name: 'x', shape }], outputs: ['y'],
-    makeFeeds: feedsFor({ x: [batch, seq, dim] }) };
+  return {
+    name: symbolic ? 'transformer-block-symbolic' : 'transformer-block', bytes: g.toModel({ opset: 17 }),
+    inputs: [{ name: 'x', dtype: 'float32', shape }],
+    outputs: [{ name: 'y', dtype: 'float32', shape }],
+    makeFeeds: feedsFor({ x: [batch, seq, dim] }),
+  };
 }
 
-/** A few hundred floats through two Gemms: measures per-call overhead. */
+/** A few hundred floats through two Gemms ([1, 256] -> 64 -> Relu -> 10): measures per-call overhead. */
 export function tinyMlp(o: { seed?: number } = {}): GeneratedModel {
   const g = new GraphBuilder('tiny_mlp', o.seed ?? 4);
   const x = g.input('x', 'float32', [1, 256]);
-  const h = g.node('Relu', [g.node('Gemm', [x, g.initializer('w1', 'float32', [256, 64], undefined, { scale: 1 / 16 }),
+  const h = g.node('Relu', [g.node('Gemm', [x, g.initializer('w1', 'float32', [256, 64], undefined, { scale: Math.sqrt(2 / 256) }),
     g.initializer('b1', 'float32', [64], undefined, { scale: 0.1 })])]);
-  const y = g.node('Gemm', [h, g.initializer('w2', 'float32', [64, 10], undefined, { scale: 1 / 8 }),
+  const y = g.node('Gemm', [h, g.initializer('w2', 'float32', [64, 10], undefined, { scale: Math.sqrt(1 / 64) }),
     g.initializer('b2', 'float32', [10], undefined, { scale: 0.1 })], {}, { outputs: ['y'] });
   g.output(y, 'float32', [1, 10]);
-  return { bytes: g.toModel({ opset: 17 }), inputs: [{ name: 'x', shape: [1, 256] }], outputs: ['y'],
-    makeFeeds: feedsFor({ x: [1, 256] }) };
+  return {
+    name: 'tiny-mlp', bytes: g.toModel({ opset: 17 }),
+    inputs: [{ name: 'x', dtype: 'float32', shape: [1, 256] }],
+    outputs: [{ name: 'y', dtype: 'float32', shape: [1, 10] }],
+    makeFeeds: feedsFor({ x: [1, 256] }),
+  };
 }
 
-/** The model shipped for `liteinfer bench` with no argument: MobileNetV2-style, 128x128, width 0.5. */
+/**
+ * The model shipped as models/builtin.onnx for `liteinfer bench` with no argument (written by
+ * scripts/gen-builtin-model.js): MobileNetV2-style, 128 x 128 input, width 0.5, 1000 classes.
+ * The last 1x1 conv has 128 channels instead of 320 so the file stays under 1 MB (the
+ * 1000-class Gemm is most of it); at 4 x 4 pixels that conv is a small part of the compute.
+ */
 export function builtinModel(): GeneratedModel {
-  return mobilenetV2Style({ size: 128, width: 0.5, classes: 1000, seed: 2024 });
+  return { ...mobilenetV2Style({ size: 128, width: 0.5, lastChannels: 128, classes: 1000, seed: 2024 }), name: 'builtin' };
 }
