@@ -65,12 +65,12 @@ li::Attribute attr_tensor(const li::Tensor& t) {
 
 li::Tensor tensor_f32(const li::Shape& shape, const std::vector<float>& data) {
   li::Tensor t = li::Tensor::allocate(li::DType::Float32, shape);
-  std::memcpy(t.data, data.data(), data.size() * 4);
+  if (!data.empty()) std::memcpy(t.data, data.data(), data.size() * 4);
   return t;
 }
 li::Tensor tensor_i64(const li::Shape& shape, const std::vector<int64_t>& data) {
   li::Tensor t = li::Tensor::allocate(li::DType::Int64, shape);
-  std::memcpy(t.data, data.data(), data.size() * 8);
+  if (!data.empty()) std::memcpy(t.data, data.data(), data.size() * 8);
   return t;
 }
 li::Tensor tensor_random(const li::Shape& shape, uint32_t seed, float lo, float hi) {
