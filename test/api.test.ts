@@ -179,6 +179,16 @@ describe('Network', () => {
     net.dispose();
   });
 
+  it('burns no CPU while idle between runs (the pool sleeps)', async () => {
+    const net = await Network.load(heavyModel(128, 4), { threads: 2 });
+    await net.run({ x: new Tensor('float32', new Float32Array(128 * 128), [128, 128]) });
+    const before = process.cpuUsage();
+    await new Promise((r) => setTimeout(r, 500));
+    const used = process.cpuUsage(before);
+    expect((used.user + used.system) / 1000).toBeLessThan(100); // ms of CPU over 500 ms idle
+    net.dispose();
+  });
+
   it('plans one arena well below the sum of intermediates', async () => {
     const net = await Network.load(heavyModel(128, 16));
     await net.run({ x: new Tensor('float32', new Float32Array(128 * 128), [128, 128]) });
