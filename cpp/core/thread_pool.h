@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <mutex>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 namespace li {
@@ -33,8 +34,9 @@ class ThreadPool {
       fn(int64_t(0), n);
       return;
     }
-    run_chunks(n, int(chunks), [](void* ctx, int64_t b, int64_t e) { (*static_cast<Fn*>(ctx))(b, e); },
-               &fn);
+    using F = std::remove_reference_t<Fn>;
+    run_chunks(n, int(chunks), [](void* ctx, int64_t b, int64_t e) { (*static_cast<F*>(ctx))(b, e); },
+               const_cast<void*>(static_cast<const void*>(&fn)));
   }
 
   // The machine's logical core count (at least 1).
