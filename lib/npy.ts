@@ -40,7 +40,9 @@ export function readNpy(bytes: Uint8Array, what = 'npy'): Tensor {
     uint32: 4, uint64: 8, bool: 1 }[dtype as string] as number;
   if (bytes.length - dataStart < count * elem) bad(`data holds ${bytes.length - dataStart} bytes, the shape needs ${count * elem}`);
   // Copy to an aligned buffer of its own.
-  const raw = bytes.slice(dataStart, dataStart + count * elem);
+  // A copy (Buffer#slice would share memory), so the typed array starts at offset 0 and is aligned.
+  const raw = new Uint8Array(count * elem);
+  raw.set(bytes.subarray(dataStart, dataStart + count * elem));
   const ctor = {
     float16: Uint16Array, float32: Float32Array, float64: Float64Array, int8: Int8Array, int16: Int16Array,
     int32: Int32Array, int64: BigInt64Array, uint8: Uint8Array, uint16: Uint16Array, uint32: Uint32Array,

@@ -118,7 +118,7 @@ class SplitOp : public Op {
     } else if (has_split_attr_) {
       sizes = split_attr_;
     }
-    if (split_input_ || has_split_attr_) {
+    if (!sizes.empty()) {  // an empty split (input or attribute) means equal parts
       if (int64_t(sizes.size()) != n_outputs_)
         ctx.error("split ", ints_str(sizes), " has ", sizes.size(), " entries but the node has ",
                   n_outputs_, " outputs");
@@ -152,7 +152,7 @@ class SplitOp : public Op {
     // Sizes as infer() validated them; unused outputs still take their part of each row.
     std::vector<int64_t> sizes = split_attr_;
     if (split_input_) sizes = ctx.inputs[1]->to_int64_vector();
-    else if (!has_split_attr_) sizes = equal_sizes(x.shape[size_t(a)]);
+    if (sizes.empty()) sizes = equal_sizes(x.shape[size_t(a)]);
     int64_t offset = 0;
     for (size_t i = 0; i < ctx.outputs.size(); ++i) {
       Tensor* y = ctx.outputs[i];

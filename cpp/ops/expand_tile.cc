@@ -55,7 +55,8 @@ class TileOp : public Op {
     for (size_t k = 0; k < reps.size(); ++k) {
       if (reps[k] < 0) ctx.error("repeats ", ints_str(reps), " has a negative entry");
       int64_t d;
-      if (__builtin_mul_overflow(x.shape[k], reps[k], &d)) ctx.error("repeats ", ints_str(reps), " overflow");
+      if (__builtin_mul_overflow(x.shape[k], reps[k], &d))
+        ctx.error("repeats ", ints_str(reps), " overflow");
       out.push_back(d);
     }
     shape_numel(out);  // throws on a huge result

@@ -37,7 +37,8 @@ void check_indices(const InferContext* ctx, const std::string& desc, const Tenso
 class GatherOp : public Op {
  public:
   explicit GatherOp(const OpBuildContext& ctx)
-      : axis_(ctx.node.get_int("axis", 0)), desc_(ctx.node.describe()), const_ind_(ctx.const_input(1) != nullptr) {}
+      : axis_(ctx.node.get_int("axis", 0)), desc_(ctx.node.describe()),
+        const_ind_(ctx.const_input(1) != nullptr) {}
   bool infer(InferContext& ctx) const override {
     const TensorInfo& x = need_input(ctx, 0, "data");
     const TensorInfo& ind = need_input(ctx, 1, "indices");
@@ -132,7 +133,8 @@ int64_t check_elements_shapes(const InferContext& ctx, const Shape& data, const 
 class GatherElementsOp : public Op {
  public:
   explicit GatherElementsOp(const OpBuildContext& ctx)
-      : axis_(ctx.node.get_int("axis", 0)), desc_(ctx.node.describe()), const_ind_(ctx.const_input(1) != nullptr) {}
+      : axis_(ctx.node.get_int("axis", 0)), desc_(ctx.node.describe()),
+        const_ind_(ctx.const_input(1) != nullptr) {}
   bool infer(InferContext& ctx) const override {
     const TensorInfo& x = need_input(ctx, 0, "data");
     const TensorInfo& ind = need_input(ctx, 1, "indices");
@@ -361,12 +363,14 @@ class ScatterElementsOp : public Op {
 class ScatterNDOp : public Op {
  public:
   explicit ScatterNDOp(const OpBuildContext& ctx)
-      : reduction_(parse_reduction(ctx)), desc_(ctx.node.describe()), const_ind_(ctx.const_input(1) != nullptr) {}
+      : reduction_(parse_reduction(ctx)), desc_(ctx.node.describe()),
+        const_ind_(ctx.const_input(1) != nullptr) {}
   bool infer(InferContext& ctx) const override {
     const TensorInfo& x = need_input(ctx, 0, "data");
     const TensorInfo& ind = need_input(ctx, 1, "indices");
     const TensorInfo& upd = need_input(ctx, 2, "updates");
-    if (ind.dtype != DType::Int64) ctx.error("input 'indices' must be int64, got ", dtype_name(ind.dtype));
+    if (ind.dtype != DType::Int64)
+      ctx.error("input 'indices' must be int64, got ", dtype_name(ind.dtype));
     check_same_dtype(ctx, 2, "updates");
     check_reduction_dtype(ctx, x.dtype, reduction_);
     const int64_t r = int64_t(x.shape.size()), q = int64_t(ind.shape.size());

@@ -111,7 +111,8 @@ class RangeOp : public Op {
     // ceil((b - a) / k) in 128 bits: the difference of two int64 may overflow int64.
     __int128 diff = __int128(b) - __int128(a);
     __int128 n = diff / k + ((diff % k != 0) && ((diff > 0) == (k > 0)) ? 1 : 0);
-    if (n > (__int128(1) << 40)) ctx.error("start ", a, ", limit ", b, ", delta ", k, " give too many elements");
+    if (n > (__int128(1) << 40))
+      ctx.error("start ", a, ", limit ", b, ", delta ", k, " give too many elements");
     return n > 0 ? int64_t(n) : 0;
   }
 };
@@ -143,7 +144,8 @@ class EyeLikeOp : public Op {
     store_scalar(y.dtype, 1.0, &one);
     for (int64_t i = 0; i < rows; ++i) {
       int64_t j = i + k_;
-      if (j >= 0 && j < cols) std::memcpy(static_cast<char*>(y.data) + size_t(i * cols + j) * es, &one, es);
+      if (j >= 0 && j < cols)
+        std::memcpy(static_cast<char*>(y.data) + size_t(i * cols + j) * es, &one, es);
     }
   }
 
@@ -162,7 +164,8 @@ class OneHotOp : public Op {
     const TensorInfo& values = need_input(ctx, 2, "values");
     if (ind.dtype == DType::String || ind.dtype == DType::Bool || depth.dtype == DType::String)
       ctx.error("'indices' and 'depth' must be numeric");
-    if (shape_numel(depth.shape) != 1) ctx.error("'depth' must have one element, got shape ", shape_str(depth.shape));
+    if (shape_numel(depth.shape) != 1)
+      ctx.error("'depth' must have one element, got shape ", shape_str(depth.shape));
     if (shape_numel(values.shape) != 2)
       ctx.error("'values' must have two elements [off, on], got shape ", shape_str(values.shape));
     std::vector<double> dv;
@@ -214,7 +217,8 @@ class TriluOp : public Op {
     if (x.shape.size() < 2) ctx.error("input must have rank >= 2, got shape ", shape_str(x.shape));
     if (const TensorInfo* k = ctx.input(1)) {
       if (k->dtype != DType::Int64) ctx.error("input 'k' must be int64, got ", dtype_name(k->dtype));
-      if (shape_numel(k->shape) != 1) ctx.error("input 'k' must be a scalar, got shape ", shape_str(k->shape));
+      if (shape_numel(k->shape) != 1)
+        ctx.error("input 'k' must be a scalar, got shape ", shape_str(k->shape));
     }
     ctx.outputs[0] = {x.dtype, x.shape, nullptr};
     return true;

@@ -3,7 +3,13 @@
 
 namespace li {
 
+void register_conv_ops();  // ops/convolution.cc (also ConvTranspose, pools, BatchNormalization)
+
+void register_matmul_ops();  // ops/matmul.cc
+
 void register_math_ops() {
+  register_conv_ops();
+  register_matmul_ops();
 }
 
 }  // namespace li

@@ -44,6 +44,7 @@ ReducePlan make_plan(const Shape& s, const std::vector<bool>& reduced) {
     stride *= d;
     if (reduced[i]) p.red_count *= d; else p.out_count *= d;
   }
+  if (rd.size() > 32) fail(ErrorCode::UnsupportedOp, "reduction over more than 32 separate axis groups");
   p.kdims.assign(kd.rbegin(), kd.rend());
   p.kstrides.assign(ks.rbegin(), ks.rend());
   p.rdims.assign(rd.rbegin(), rd.rend());

@@ -11,6 +11,7 @@ void register_tensor_ops() {
   register_gather_ops();
   register_expand_tile_ops();
   register_pad_ops();
+  register_resize_ops();
   register_generator_ops();
 }
 

@@ -106,14 +106,14 @@ void strided_copy_tensor(ThreadPool& pool, DType dtype, const Tensor& src, int64
                          const Shape& shape, const std::vector<int64_t>& strides, Tensor& dst);
 
 // ---- registration, one function per op file ----
-void register_reshape_ops();       // reshape.cc: Reshape Flatten Squeeze Unsqueeze Identity Dropout Shape Size
-void register_concat_split_ops();  // concat_split.cc: Concat Split
-void register_slice_ops();         // slice.cc: Slice
-void register_transpose_ops();     // transpose.cc: Transpose DepthToSpace SpaceToDepth
-void register_gather_ops();        // gather.cc: Gather GatherElements GatherND Scatter*
-void register_expand_tile_ops();   // expand_tile.cc: Expand Tile
-void register_pad_ops();           // pad.cc: Pad
-void register_resize_ops();        // resize.cc: Resize Upsample
-void register_generator_ops();     // generators.cc: ConstantOfShape Range EyeLike OneHot Trilu NonZero
+void register_reshape_ops();       // Reshape Flatten Squeeze Unsqueeze Identity Dropout Shape Size
+void register_concat_split_ops();  // Concat Split
+void register_slice_ops();         // Slice
+void register_transpose_ops();     // Transpose DepthToSpace SpaceToDepth
+void register_gather_ops();        // Gather GatherElements GatherND Scatter ScatterElements ScatterND
+void register_expand_tile_ops();   // Expand Tile
+void register_pad_ops();           // Pad
+void register_resize_ops();        // Resize Upsample
+void register_generator_ops();     // ConstantOfShape Range EyeLike OneHot Trilu NonZero
 
 }  // namespace li

@@ -277,8 +277,7 @@ void reg(const char* name, int64_t since, int64_t until, DTypeSet types,
   UnaryTable table = make_table<F>(types);
   register_op("", name, since, until, [=](const OpBuildContext& b) -> std::unique_ptr<Op> {
     if (b.node.num_inputs() != 1) b.invalid("expects 1 input, got ", b.node.num_inputs());
-    if (b.opset < 6 && b.node.has("consumed_inputs"))
-      b.unsupported("the legacy 'consumed_inputs' attribute is not supported");
+    // Opset 1-5 'consumed_inputs' was an in-place hint with no effect on results: ignored.
     UParams p = params ? params(b.node) : UParams{};
     Activation a = act ? act(p) : Activation{};
     return std::make_unique<UnaryOp>(table, types, p, a, unop);
@@ -370,8 +369,9 @@ void register_unary_ops() {
                                         b.node.get_int("detect_positive", 1) != 0);
   });
   register_op("", "Clip", 1, 10, [](const OpBuildContext& b) -> std::unique_ptr<Op> {
-    return std::make_unique<ClipOp>(true, b.node.get_float("min", -std::numeric_limits<float>::infinity()),
-                                    b.node.get_float("max", std::numeric_limits<float>::infinity()), kFloatTypes);
+    // The spec's defaults are the float range (not infinities): Clip-6(-inf) gives -FLT_MAX.
+    return std::make_unique<ClipOp>(true, b.node.get_float("min", std::numeric_limits<float>::lowest()),
+                                    b.node.get_float("max", std::numeric_limits<float>::max()), kFloatTypes);
   });
   register_op("", "Clip", 11, M, [](const OpBuildContext& b) -> std::unique_ptr<Op> {
     return std::make_unique<ClipOp>(false, 0.f, 0.f, b.opset >= 12 ? kNumericTypes : kFloatTypes);

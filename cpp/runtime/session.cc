@@ -292,9 +292,23 @@ std::shared_ptr<const Session::Plan> Session::get_plan(
     }
     int64_t out_elems = 0;
     for (auto& o : ictx.outputs) out_elems += shape_numel(o.shape);
-    if (values_known && out_elems <= kPlanFoldMaxElements) {
+    // Shape and Size read only their input's shape, which the plan knows: fold them too, so
+    // the shape arithmetic after them (Gather, Concat, Reshape...) folds as well.
+    bool shape_only = s.node.domain.empty() && (s.node.op_type == "Shape" || s.node.op_type == "Size");
+    std::vector<Tensor> shape_stand_ins;
+    if (shape_only && !values_known) {
+      for (int i : s.in)
+        if (i >= 0 && !plan->info[size_t(i)].value)
+          shape_stand_ins.push_back(Tensor::view(plan->info[size_t(i)].dtype, plan->info[size_t(i)].shape, nullptr));
+    }
+    if ((values_known || shape_only) && out_elems <= kPlanFoldMaxElements) {
       std::vector<const Tensor*> vals;
-      for (int i : s.in) vals.push_back(i < 0 ? nullptr : plan->info[size_t(i)].value);
+      size_t stand_in = 0;
+      for (int i : s.in) {
+        const Tensor* v = i < 0 ? nullptr : plan->info[size_t(i)].value;
+        if (i >= 0 && !v) v = &shape_stand_ins[stand_in++];
+        vals.push_back(v);
+      }
       std::vector<Tensor> outs = evaluate(s, vals, pool_);
       for (size_t j = 0; j < s.out.size(); ++j) {
         int o = s.out[j];

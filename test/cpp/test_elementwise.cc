@@ -640,8 +640,10 @@ TEST(elementwise_clip_opsets) {
   li::Tensor x = tensor_f32({5}, {-3.f, -0.5f, 0.5f, 3.f, kNaN});
   std::vector<float> a = values<float>(run1("Clip", {x}, {{"min", testing::attr_float(-1.f)}, {"max", testing::attr_float(1.f)}}, 6));
   CHECK(a[0] == -1.f && a[1] == -0.5f && a[2] == 0.5f && a[3] == 1.f && std::isnan(a[4]));
-  std::vector<float> d = values<float>(run1("Clip", {x}, {}, 6));  // no bounds: identity
-  CHECK(d[0] == -3.f && d[3] == 3.f);
+  std::vector<float> d = values<float>(run1("Clip", {x}, {}, 6));  // default bounds: the float range
+  CHECK(d[0] == -3.f && d[3] == 3.f && std::isnan(d[4]));
+  std::vector<float> di = values<float>(run1("Clip", {tensor_f32({2}, {-kInf, kInf})}, {}, 6));
+  CHECK(di[0] == std::numeric_limits<float>::lowest() && di[1] == std::numeric_limits<float>::max());
   std::vector<float> b = values<float>(run1("Clip", {x, tensor_f32({}, {-1.f}), tensor_f32({}, {1.f})}, {}, 11));
   CHECK(b[0] == -1.f && b[3] == 1.f && std::isnan(b[4]));
   std::vector<float> c = values<float>(run1("Clip", {x, li::Tensor(), tensor_f32({}, {0.f})}, {}, 13));
@@ -851,6 +853,9 @@ TEST(elementwise_reduce_semantics) {
   // Empty axes input + noop_with_empty_axes=1: identity.
   li::Tensor noop = run1("ReduceSum", {x, tensor_i64({0}, {})}, {{"noop_with_empty_axes", testing::attr_int(1)}}, 13);
   CHECK(noop.shape == x.shape && values<float>(noop) == values<float>(x));
+  // ...while the map still applies, as in the ONNX reference (ReduceSumSquare noop = x^2).
+  li::Tensor nsq = run1("ReduceSumSquare", {x, tensor_i64({0}, {})}, {{"noop_with_empty_axes", testing::attr_int(1)}}, 18);
+  CHECK(values<float>(nsq) == (std::vector<float>{1.f, 4.f, 9.f, 16.f, 25.f, 36.f}));
   li::Tensor empty_all = run1("ReduceMean", {x, tensor_i64({0}, {})}, {{"keepdims", testing::attr_int(0)}}, 18);
   CHECK(empty_all.shape == li::Shape{} && values<float>(empty_all)[0] == 3.5f);
   // Integer reductions, exact.

@@ -253,6 +253,8 @@ TEST(tensor_split) {
   // Equal parts along axis 0; strings.
   outs = Call("Split", 13).in(tt::str({4}, {"a", "b", "c", "d"})).outs(2).run();
   CHECK_VEC(tt::sv(outs[1]), std::vector<std::string>({"c", "d"}));
+  outs = Call("Split", 13).in(x).in(tt::i64({0}, {})).attr("axis", attr_int(1)).outs(3).run();
+  CHECK_VEC(tt::fv(outs[2]), std::vector<float>({4, 5, 10, 11}));  // empty split: equal parts
   CHECK_THROWS(Call("Split", 13).in(x).attr("axis", attr_int(1)).outs(4).run(), "cannot be split evenly");
   CHECK_THROWS(Call("Split", 13).in(x).in(tt::i64({2}, {1, 2})).attr("axis", attr_int(1)).outs(2).run(),
                "sums to 3");
@@ -715,6 +717,7 @@ std::vector<float> pad2d_ref(const Tensor& x, const std::vector<int64_t>& p, con
     if (mode == "constant") return -1;
     if (mode == "edge") return i < 0 ? 0 : n - 1;
     if (mode == "wrap") return ((i % n) + n) % n;
+    if (n == 1) return 0;
     while (i < 0 || i >= n) i = i < 0 ? -i : 2 * (n - 1) - i;
     return i;
   };
@@ -852,4 +855,291 @@ TEST(tensor_eyelike_onehot_trilu_nonzero) {
   li::TensorInfo ti{DType::Float32, {3}, nullptr};
   li::InferContext ictx{node, {&ti}, std::vector<li::TensorInfo>(1), 0};
   CHECK(!op->infer(ictx));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resize: a direct reference of the ONNX formulas (float coordinates as onnxruntime, double
+// sums), compared for every mode and coordinate transformation on small odd sizes.
+namespace {
+
+struct ResizeRef {
+  std::string mode = "nearest", coord = "half_pixel", nearest = "round_prefer_floor";
+  float a = -0.75f;
+  bool exclude = false;
+  float extrap = 0.f;
+  std::vector<float> roi;  // full rank starts..., ends...
+};
+
+// Taps (index, weight) of output coordinate o along an axis; empty = extrapolate.
+std::vector<std::pair<int64_t, double>> ref_taps(const ResizeRef& p, int64_t o, int64_t in, int64_t out,
+                                                 float scale, float rs, float re) {
+  float x = 0, xo = float(o), lin = float(in), lout = float(out);
+  if (p.coord == "half_pixel") x = (xo + 0.5f) / scale - 0.5f;
+  else if (p.coord == "pytorch_half_pixel") x = out > 1 ? (xo + 0.5f) / scale - 0.5f : 0.f;
+  else if (p.coord == "align_corners") x = out == 1 ? 0.f : xo * (lin - 1) / (lout - 1);
+  else if (p.coord == "asymmetric") x = xo / scale;
+  else if (p.coord == "tf_half_pixel_for_nn") x = (xo + 0.5f) / scale;
+  else if (p.coord == "tf_crop_and_resize")
+    x = out > 1 ? rs * (lin - 1) + xo * (re - rs) * (lin - 1) / (lout - 1) : 0.5f * (rs + re) * (lin - 1);
+  if (p.coord == "tf_crop_and_resize" && (x < 0 || x > lin - 1)) return {};
+  auto clampi = [&](int64_t i) { return std::min<int64_t>(std::max<int64_t>(i, 0), in - 1); };
+  int64_t f = int64_t(std::floor(x));
+  double ratio = double(x) - double(f);
+  if (p.mode == "nearest") {
+    bool up;
+    if (ratio == 0) up = false;
+    else if (p.nearest == "round_prefer_floor") up = ratio > 0.5;
+    else if (p.nearest == "round_prefer_ceil") up = ratio >= 0.5;
+    else if (p.nearest == "floor") up = false;
+    else up = true;
+    return {{clampi(f + (up ? 1 : 0)), 1.0}};
+  }
+  if (p.mode == "linear") return {{clampi(f), 1 - ratio}, {clampi(f + 1), ratio}};
+  double A = p.a, s = ratio;
+  double c[4] = {((A * (s + 1) - 5 * A) * (s + 1) + 8 * A) * (s + 1) - 4 * A,
+                 ((A + 2) * s - (A + 3)) * s * s + 1,
+                 ((A + 2) * (1 - s) - (A + 3)) * (1 - s) * (1 - s) + 1,
+                 ((A * (2 - s) - 5 * A) * (2 - s) + 8 * A) * (2 - s) - 4 * A};
+  std::vector<std::pair<int64_t, double>> t;
+  double sum = 0;
+  for (int j = 0; j < 4; ++j) {
+    int64_t i = f - 1 + j;
+    double w = p.exclude && (i < 0 || i >= in) ? 0 : c[j];
+    t.push_back({clampi(i), w});
+    sum += w;
+  }
+  if (p.exclude)
+    for (auto& e : t) e.second /= sum;
+  return t;
+}
+
+std::vector<double> resize_ref(const ResizeRef& p, const std::vector<double>& x, const Shape& in,
+                               const Shape& out, const std::vector<float>& scales) {
+  size_t r = in.size();
+  std::vector<int64_t> st(r, 1);
+  for (size_t d = r; d-- > 1;) st[d - 1] = st[d] * in[d];
+  int64_t n = 1;
+  for (int64_t d : out) n *= d;
+  std::vector<double> y;
+  for (int64_t k = 0; k < n; ++k) {
+    std::vector<std::pair<int64_t, double>> acc = {{0, 1.0}};
+    int64_t rem = k;
+    bool ex = false;
+    std::vector<int64_t> coord(r);
+    for (size_t d = r; d-- > 0;) { coord[d] = rem % out[d]; rem /= out[d]; }
+    for (size_t d = 0; d < r && !ex; ++d) {
+      float rs = p.roi.empty() ? 0 : p.roi[d], re = p.roi.empty() ? 1 : p.roi[r + d];
+      auto t = ref_taps(p, coord[d], in[d], out[d], scales[d], rs, re);
+      if (t.empty()) { ex = true; break; }
+      std::vector<std::pair<int64_t, double>> next;
+      for (auto& a : acc)
+        for (auto& b : t) next.push_back({a.first + b.first * st[d], a.second * b.second});
+      acc = next;
+    }
+    double v = 0;
+    for (auto& a : acc) v += a.second * x[size_t(a.first)];
+    y.push_back(ex ? p.extrap : v);
+  }
+  return y;
+}
+
+Call resize_call(const ResizeRef& p, const Tensor& x, const Tensor* scales, const Tensor* sizes, int64_t opset = 13) {
+  Call c("Resize", opset);
+  c.in(x);
+  if (p.roi.empty()) c.none(); else c.in(tt::f32({int64_t(p.roi.size())}, p.roi));
+  if (scales) c.in(*scales); else c.none();
+  if (sizes) c.in(*sizes);
+  c.attr("mode", attr_string(p.mode)).attr("coordinate_transformation_mode", attr_string(p.coord))
+      .attr("nearest_mode", attr_string(p.nearest)).attr("cubic_coeff_a", attr_float(p.a))
+      .attr("exclude_outside", attr_int(p.exclude)).attr("extrapolation_value", attr_float(p.extrap));
+  return c;
+}
+
+}  // namespace
+
+TEST(tensor_resize_vs_reference) {
+  const char* coords[] = {"half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric",
+                          "tf_half_pixel_for_nn", "tf_crop_and_resize"};
+  struct Geo { Shape in, out; };
+  const Geo geos[] = {{{1, 1, 3, 5}, {1, 1, 7, 4}}, {{1, 1, 5, 7}, {1, 1, 2, 3}},
+                      {{2, 3, 4}, {3, 5, 2}}, {{1, 2, 1, 6}, {1, 2, 3, 1}}, {{9}, {4}}};
+  int cases = 0;
+  for (const Geo& g : geos) {
+    Tensor x = testing::tensor_random(g.in, uint32_t(g.in.size() * 31 + g.out[0]), -2.f, 3.f);
+    std::vector<double> xd(x.ptr<float>(), x.ptr<float>() + x.numel());
+    std::vector<float> scales;
+    for (size_t d = 0; d < g.in.size(); ++d) scales.push_back(float(g.out[d]) / float(g.in[d]));
+    Tensor sizes = tt::i64({int64_t(g.out.size())}, std::vector<int64_t>(g.out.begin(), g.out.end()));
+    for (const char* coord : coords) {
+      for (std::string mode : {"nearest", "linear", "cubic"}) {
+        std::vector<ResizeRef> variants;
+        ResizeRef p;
+        p.mode = mode;
+        p.coord = coord;
+        if (p.coord == "tf_crop_and_resize") {
+          for (size_t d = 0; d < g.in.size(); ++d) p.roi.push_back(d % 2 ? -0.2f : 0.1f);
+          for (size_t d = 0; d < g.in.size(); ++d) p.roi.push_back(d % 2 ? 0.9f : 1.3f);
+          p.extrap = 7.5f;
+        }
+        if (mode == "nearest") {
+          for (const char* nm : {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"}) {
+            p.nearest = nm;
+            variants.push_back(p);
+          }
+        } else if (mode == "cubic") {
+          variants.push_back(p);
+          p.exclude = true;
+          p.a = -0.5f;
+          variants.push_back(p);
+        } else {
+          variants.push_back(p);
+        }
+        for (const ResizeRef& v : variants) {
+          std::vector<double> want = resize_ref(v, xd, g.in, g.out, scales);
+          Tensor y = resize_call(v, x, nullptr, &sizes).threads(1 + cases % 3).run1();
+          CHECK_VEC(y.shape, g.out);
+          std::vector<float> wf(want.begin(), want.end());
+          if (y.numel() == int64_t(wf.size())) CHECK_NEAR_ARRAYS(y.ptr<float>(), wf.data(), wf.size(), 1e-5, 1e-5);
+          ++cases;
+        }
+      }
+    }
+  }
+  CHECK(cases > 100);
+}
+
+TEST(tensor_resize_spec_examples) {
+  Tensor x = tt::f32({1, 1, 2, 2}, {1, 2, 3, 4});
+  // Nearest upsample with scales (half_pixel, round_prefer_floor defaults).
+  Tensor sc = tt::f32({4}, {1, 1, 2, 3});
+  Tensor y = Call("Resize", 13).in(x).none().in(sc).attr("mode", attr_string("nearest")).run1();
+  CHECK_VEC(y.shape, Shape({1, 1, 4, 6}));
+  CHECK_VEC(tt::fv(y), std::vector<float>({1, 1, 1, 2, 2, 2, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 3, 3, 3, 4, 4, 4}));
+  // Linear upsample x2 (half_pixel) and align_corners.
+  Tensor s2 = tt::f32({4}, {1, 1, 2, 2});
+  y = Call("Resize", 13).in(x).none().in(s2).attr("mode", attr_string("linear")).run1();
+  std::vector<float> want = {1, 1.25f, 1.75f, 2, 1.5f, 1.75f, 2.25f, 2.5f, 2.5f, 2.75f, 3.25f, 3.5f, 3, 3.25f, 3.75f, 4};
+  CHECK_NEAR_ARRAYS(y.ptr<float>(), want.data(), 16, 1e-6, 1e-6);
+  y = Call("Resize", 11).in(x).in(tt::f32({0}, {})).in(s2).attr("mode", attr_string("linear"))
+          .attr("coordinate_transformation_mode", attr_string("align_corners")).run1();
+  want = {1, 4.f / 3, 5.f / 3, 2, 5.f / 3, 2, 7.f / 3, 8.f / 3, 7.f / 3, 8.f / 3, 3, 10.f / 3, 3, 10.f / 3, 11.f / 3, 4};
+  CHECK_NEAR_ARRAYS(y.ptr<float>(), want.data(), 16, 1e-5, 1e-6);
+  // Linear downsample 0.6 -> [1,1,1,2].
+  Tensor x8 = tt::f32({1, 1, 2, 4}, {1, 2, 3, 4, 5, 6, 7, 8});
+  y = Call("Resize", 13).in(x8).none().in(tt::f32({4}, {1, 1, 0.6f, 0.6f})).attr("mode", attr_string("linear")).run1();
+  CHECK_VEC(y.shape, Shape({1, 1, 1, 2}));
+  want = {2.6666665f, 4.3333331f};
+  CHECK_NEAR_ARRAYS(y.ptr<float>(), want.data(), 2, 1e-6, 1e-6);
+  // Cubic upsample x2 of 1..16 (onnx test_resize_upsample_scales_cubic, first row).
+  Tensor x16 = tt::f32({1, 1, 4, 4}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
+  y = Call("Resize", 13).in(x16).none().in(s2).attr("mode", attr_string("cubic")).run1();
+  want = {0.47265625f, 0.76953125f, 1.24609375f, 1.875f, 2.28125f, 2.91015625f, 3.38671875f, 3.68359375f};
+  CHECK_NEAR_ARRAYS(y.ptr<float>(), want.data(), 8, 1e-5, 1e-5);
+  // Opset 10 and Upsample: asymmetric coordinates.
+  y = Call("Resize", 10).in(x).in(s2).attr("mode", attr_string("linear")).run1();
+  want = {1, 1.5f, 2, 2, 2, 2.5f, 3, 3, 3, 3.5f, 4, 4, 3, 3.5f, 4, 4};
+  CHECK_NEAR_ARRAYS(y.ptr<float>(), want.data(), 16, 1e-6, 1e-6);
+  y = Call("Upsample", 9).in(x).in(sc).run1();
+  CHECK_VEC(tt::fv(y), std::vector<float>({1, 1, 1, 2, 2, 2, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 3, 3, 3, 4, 4, 4}));
+  y = Call("Upsample", 7).in(x).attr("scales", testing::attr_floats({1, 1, 2, 2})).attr("mode", attr_string("linear")).run1();
+  CHECK_NEAR_ARRAYS(y.ptr<float>(), want.data(), 16, 1e-6, 1e-6);
+  // Opset 10 nearest downsample ("simple": ceil when the scale is < 1).
+  Tensor x5 = tt::iota_f32({1, 5});
+  y = Call("Resize", 10).in(x5).in(tt::f32({2}, {1, 0.5f})).run1();
+  CHECK_VEC(tt::fv(y), std::vector<float>({0, 2}));
+  CHECK_THROWS(Call("Upsample", 9).in(x).in(tt::f32({4}, {1, 1, 0.5f, 1})).run(), ">= 1");
+}
+
+TEST(tensor_resize_dtypes_and_errors) {
+  // Nearest moves any dtype (int64, strings); linear on float16 / float64 vs float32.
+  Tensor xi = tt::iota_i64({1, 3});
+  Tensor y = Call("Resize", 13).in(xi).none().none().in(tt::i64({2}, {2, 5})).run1();
+  CHECK_VEC(y.shape, Shape({2, 5}));
+  Tensor xs = tt::str({2}, {"a", "b"});
+  y = Call("Resize", 13).in(xs).none().in(tt::f32({1}, {2})).run1();
+  CHECK_VEC(tt::sv(y), std::vector<std::string>({"a", "a", "b", "b"}));
+  Tensor xf = testing::tensor_random({1, 2, 5, 7}, 77);
+  Tensor sizes = tt::i64({4}, {1, 2, 9, 4});
+  Tensor ref = Call("Resize", 13).in(xf).none().none().in(sizes).attr("mode", attr_string("linear")).run1();
+  Tensor xh = Tensor::allocate(DType::Float16, xf.shape), xd = Tensor::allocate(DType::Float64, xf.shape);
+  for (int64_t i = 0; i < xf.numel(); ++i) {
+    xh.ptr<uint16_t>()[i] = li::float_to_half(xf.ptr<float>()[i]);
+    xd.ptr<double>()[i] = xf.ptr<float>()[i];
+  }
+  Tensor yh = Call("Resize", 13).in(xh).none().none().in(sizes).attr("mode", attr_string("linear")).run1();
+  Tensor yd = Call("Resize", 13).in(xd).none().none().in(sizes).attr("mode", attr_string("linear")).run1();
+  std::vector<float> h, d;
+  for (int64_t i = 0; i < yh.numel(); ++i) {
+    h.push_back(li::half_to_float(yh.ptr<uint16_t>()[i]));
+    d.push_back(float(yd.ptr<double>()[i]));
+  }
+  CHECK_NEAR_ARRAYS(h.data(), ref.ptr<float>(), h.size(), 2e-3, 2e-3);  // float16 rounding
+  CHECK_NEAR_ARRAYS(d.data(), ref.ptr<float>(), d.size(), 1e-6, 1e-6);
+  // Opset 18 axes + keep_aspect_ratio_policy.
+  y = Call("Resize", 18).in(xf).none().none().in(tt::i64({2}, {10, 10})).attr("axes", attr_ints({2, 3}))
+          .attr("keep_aspect_ratio_policy", attr_string("not_larger")).run1();
+  CHECK_VEC(y.shape, Shape({1, 2, 7, 10}));  // scale min(10/5, 10/7)
+  y = Call("Resize", 18).in(xf).none().none().in(tt::i64({2}, {10, 10})).attr("axes", attr_ints({2, 3}))
+          .attr("keep_aspect_ratio_policy", attr_string("not_smaller")).run1();
+  CHECK_VEC(y.shape, Shape({1, 2, 10, 14}));  // scale max(10/5, 10/7)
+  y = Call("Resize", 18).in(xf).none().in(tt::f32({1}, {2})).attr("axes", attr_ints({-1})).run1();
+  CHECK_VEC(y.shape, Shape({1, 2, 5, 14}));
+  CHECK_THROWS(Call("Resize", 13).in(xi).none().in(tt::f32({2}, {1, 2})).in(tt::i64({2}, {1, 6})).run(),
+               "only one of");
+  CHECK_THROWS(Call("Resize", 13).in(xi).none().in(tt::f32({1}, {2})).run(), "expected 2");
+  CHECK_THROWS(Call("Resize", 13).in(xi).none().in(tt::f32({2}, {1, 2})).attr("mode", attr_string("linear")).run(),
+               "float16/bfloat16/float32/float64");
+  CHECK_THROWS(build("Resize", 13, {{"mode", attr_string("area")}}), "mode 'area'");
+  CHECK_THROWS(build("Resize", 18, {{"antialias", attr_int(1)}}), "antialias");
+  CHECK_THROWS(build("Resize", 13, {{"coordinate_transformation_mode", attr_string("half_pixel_symmetric")}}),
+               "half_pixel_symmetric");
+  CHECK_THROWS(Call("Resize", 13).in(xf).none().none().in(sizes)
+                   .attr("coordinate_transformation_mode", attr_string("tf_crop_and_resize")).run(), "roi");
+}
+
+// ---------------------------------------------------------------------------------------------
+TEST(tensor_depth_space) {
+  Tensor x = tt::iota_f32({1, 8, 2, 3});
+  Tensor dcr = Call("DepthToSpace").in(x).attr("blocksize", attr_int(2)).run1();
+  CHECK_VEC(dcr.shape, Shape({1, 2, 4, 6}));
+  CHECK_VEC(tt::fv(dcr), std::vector<float>({0, 12, 1, 13, 2, 14, 24, 36, 25, 37, 26, 38,
+                                             3, 15, 4, 16, 5, 17, 27, 39, 28, 40, 29, 41,
+                                             6, 18, 7, 19, 8, 20, 30, 42, 31, 43, 32, 44,
+                                             9, 21, 10, 22, 11, 23, 33, 45, 34, 46, 35, 47}));
+  Tensor crd = Call("DepthToSpace").in(x).attr("blocksize", attr_int(2)).attr("mode", attr_string("CRD")).run1();
+  CHECK_VEC(tt::fv(crd), std::vector<float>({0, 6, 1, 7, 2, 8, 12, 18, 13, 19, 14, 20,
+                                             3, 9, 4, 10, 5, 11, 15, 21, 16, 22, 17, 23,
+                                             24, 30, 25, 31, 26, 32, 36, 42, 37, 43, 38, 44,
+                                             27, 33, 28, 34, 29, 35, 39, 45, 40, 46, 41, 47}));
+  // SpaceToDepth inverts DCR; larger odd shape, int64, 3 threads.
+  Tensor back = Call("SpaceToDepth").in(dcr).attr("blocksize", attr_int(2)).run1();
+  CHECK_VEC(back.shape, x.shape);
+  CHECK_VEC(tt::fv(back), tt::fv(x));
+  Tensor big = tt::iota_i64({2, 27, 5, 7});
+  Tensor d = Call("DepthToSpace").in(big).attr("blocksize", attr_int(3)).threads(3).run1();
+  Tensor s = Call("SpaceToDepth").in(d).attr("blocksize", attr_int(3)).threads(3).run1();
+  CHECK_VEC(tt::iv(s), tt::iv(big));
+  CHECK_THROWS(Call("DepthToSpace").in(tt::iota_f32({1, 6, 2, 2})).attr("blocksize", attr_int(2)).run(),
+               "not divisible");
+  CHECK_THROWS(Call("SpaceToDepth").in(tt::iota_f32({1, 1, 3, 2})).attr("blocksize", attr_int(2)).run(),
+               "divisible");
+  CHECK_THROWS(build("DepthToSpace", 13), "'blocksize' is required");
+}
+
+// Every op of the family is registered over the opsets the brief names.
+TEST(tensor_registrations) {
+  struct R { const char* op; int64_t lo, hi; };
+  const R regs[] = {{"Reshape", 1, 21}, {"Flatten", 1, 21}, {"Squeeze", 1, 21}, {"Unsqueeze", 1, 21},
+                    {"Identity", 1, 21}, {"Dropout", 1, 21}, {"Shape", 1, 21}, {"Size", 1, 21},
+                    {"Concat", 1, 21}, {"Split", 1, 21}, {"Slice", 1, 21}, {"Transpose", 1, 21},
+                    {"Gather", 1, 21}, {"GatherElements", 11, 21}, {"GatherND", 11, 21},
+                    {"ScatterElements", 11, 21}, {"Scatter", 9, 10}, {"ScatterND", 11, 21},
+                    {"Expand", 8, 21}, {"Tile", 6, 21}, {"Pad", 1, 21}, {"Resize", 10, 21},
+                    {"Upsample", 7, 9}, {"ConstantOfShape", 9, 21}, {"Range", 11, 21},
+                    {"EyeLike", 9, 21}, {"OneHot", 9, 21}, {"Trilu", 14, 21},
+                    {"DepthToSpace", 1, 21}, {"SpaceToDepth", 1, 21}, {"NonZero", 9, 21}};
+  for (const R& r : regs)
+    for (int64_t v = r.lo; v <= r.hi; ++v)
+      if (!li::find_op("", r.op, v)) testing::record_failure(__FILE__, __LINE__, std::string(r.op) + " " + std::to_string(v));
+  CHECK(!li::find_op("", "Upsample", 10));
 }

@@ -1,0 +1,294 @@
+// Conv (opset 1, 11; and domain "liteinfer" opset 1 with a fused activation), float32, NCHW.
+// Kernel choice, fixed at build from the attributes and the weight shape:
+//   1x1, stride 1, no pad -> one GEMM per image and group: W[Cout_g, Cin_g] x X[Cin_g, HW]
+//   depthwise (Cin_g == 1, group > 1), 1-D/2-D -> direct per-plane kernel (reference / AVX2)
+//   other 1-D..3-D      -> im2col of a column block into scratch + GEMM
+//   4-D spatial and up  -> the direct reference
+// Constant weights are packed once per group at build (pack_a); the GEMM epilogue adds the bias
+// per row and applies the activation.
+#include <algorithm>
+#include <cstring>
+
+#include "kernels/conv_kernels.h"
+#include "kernels/gemm.h"
+#include "ops/eltwise_util.h"
+#include "ops/fused.h"
+
+namespace li {
+
+void register_conv_transpose_ops();  // ops/conv_transpose_op.cc
+void register_pooling_ops();         // ops/pooling.cc
+void register_batch_norm_ops();      // ops/batch_norm.cc
+
+namespace {
+
+// im2col scratch is bounded by processing the output columns in blocks of this many bytes.
+constexpr int64_t kIm2colBudget = int64_t(4) << 20;
+
+AutoPad parse_auto_pad(const OpBuildContext& b) {
+  std::string s = b.node.get_string("auto_pad", "NOTSET");
+  if (s == "NOTSET" || s.empty()) return AutoPad::NotSet;
+  if (s == "SAME_UPPER") return AutoPad::SameUpper;
+  if (s == "SAME_LOWER") return AutoPad::SameLower;
+  if (s == "VALID") return AutoPad::Valid;
+  b.invalid("auto_pad must be NOTSET, SAME_UPPER, SAME_LOWER or VALID, got '", s, "'");
+}
+
+enum class Path { Gemm1x1, Depthwise, Im2col, Reference };
+
+struct Plan {
+  ConvGeom g;
+  Path path = Path::Reference;
+  int64_t block = 0;  // im2col: output columns per block
+  int64_t K = 0;      // GEMM depth: Cin_g * kernel size
+};
+
+class ConvOp : public Op {
+ public:
+  explicit ConvOp(const OpBuildContext& b) : desc_(b.node.describe()) {
+    group_ = b.node.get_int("group", 1);
+    kernel_ = b.node.get_ints("kernel_shape");
+    strides_ = b.node.get_ints("strides");
+    dilations_ = b.node.get_ints("dilations");
+    pads_ = b.node.get_ints("pads");
+    auto_pad_ = parse_auto_pad(b);
+    if (b.node.domain == kFusedDomain) act_ = read_fused_activation(b.node);
+    if (group_ < 1) b.invalid("group must be >= 1, got ", group_);
+    for (int64_t v : strides_) if (v < 1) b.invalid("strides must be >= 1, got ", v);
+    for (int64_t v : dilations_) if (v < 1) b.invalid("dilations must be >= 1, got ", v);
+    for (int64_t v : pads_) if (v < 0) b.invalid("pads must be >= 0, got ", v);
+    for (int64_t v : kernel_) if (v < 1) b.invalid("kernel_shape must be >= 1, got ", v);
+    if (b.node.num_inputs() < 2) b.invalid("expected inputs X and W (and optional B), got ", b.node.num_inputs());
+    for (size_t i = 0; i < 3; ++i) {
+      const Tensor* t = b.const_input(i);
+      if (t && t->dtype != DType::Float32)
+        b.unsupported("input ", i, " has dtype ", dtype_name(t->dtype), "; only float32 is supported");
+    }
+    const Tensor* w = b.const_input(1);
+    if (w && w->rank() >= 3) pack_weights(*w);
+  }
+
+  bool infer(InferContext& ctx) const override {
+    const TensorInfo& x = need_input(ctx, 0);
+    const TensorInfo& w = need_input(ctx, 1);
+    for (size_t i = 0; i < 3; ++i) {
+      const TensorInfo* t = ctx.input(i);
+      if (t && t->dtype != DType::Float32)
+        fail(ErrorCode::UnsupportedOp, desc_, ": input ", i, " has dtype ", dtype_name(t->dtype),
+             "; only float32 is supported");
+    }
+    Plan p = plan(x.shape, w.shape);
+    if (const TensorInfo* b = ctx.input(2)) {
+      if (b->shape != Shape{p.g.C_out})
+        ctx.error("bias B must have shape [", p.g.C_out, "] (C_out), got ", shape_str(b->shape));
+    }
+    Shape out{p.g.N, p.g.C_out};
+    out.insert(out.end(), p.g.out.begin(), p.g.out.end());
+    ctx.outputs[0].dtype = DType::Float32;
+    ctx.outputs[0].shape = out;
+    if (p.path == Path::Im2col) ctx.scratch_bytes = size_t(p.K * p.block) * sizeof(float);
+    return true;
+  }
+
+  void run(ExecContext& ctx) const override {
+    const Tensor& x = *ctx.inputs[0];
+    const Tensor& w = *ctx.inputs[1];
+    const Tensor* b = ctx.input(2);
+    Tensor& y = *ctx.outputs[0];
+    Plan p = plan(x.shape, w.shape);
+    if (y.numel() == 0) return;
+    const float* bias = b ? b->ptr<float>() : nullptr;
+    switch (p.path) {
+      case Path::Reference:
+        return f32_conv__ref(p.g, x.ptr<float>(), w.ptr<float>(), bias, y.ptr<float>(), act_);
+      case Path::Depthwise:
+        return run_depthwise(ctx, p, x.ptr<float>(), w.ptr<float>(), bias, y.ptr<float>());
+      case Path::Gemm1x1:
+      case Path::Im2col:
+        return run_gemm(ctx, p, x.ptr<float>(), w.ptr<float>(), bias, y.ptr<float>());
+    }
+  }
+
+ private:
+  // Validates the shapes and attributes against them (throws InvalidModel naming the node) and
+  // picks the kernel.
+  Plan plan(const Shape& xs, const Shape& ws) const {
+    auto err = [&](auto&&... a) { fail(ErrorCode::InvalidModel, desc_, ": ", a...); };
+    if (xs.size() < 3) err("X must have rank >= 3 (N, C, spatial...), got ", shape_str(xs));
+    if (ws.size() != xs.size())
+      err("W must have the rank of X (", xs.size(), "), got ", shape_str(ws));
+    const size_t r = xs.size() - 2;
+    Plan p;
+    ConvGeom& g = p.g;
+    g.N = xs[0];
+    g.C_in = xs[1];
+    g.C_out = ws[0];
+    g.group = group_;
+    if (ws[1] * group_ != g.C_in)
+      err("C_in (", g.C_in, ") must equal W.shape[1] * group (", ws[1], " * ", group_, ")");
+    if (g.C_out % group_ != 0)
+      err("C_out (", g.C_out, ") must be divisible by group (", group_, ")");
+    g.in.assign(xs.begin() + 2, xs.end());
+    g.kernel.assign(ws.begin() + 2, ws.end());
+    if (!kernel_.empty()) {
+      if (kernel_.size() != r) err("kernel_shape must have ", r, " values, got ", kernel_.size());
+      if (kernel_ != g.kernel)
+        err("kernel_shape ", shape_str(kernel_), " does not match W's spatial dims ", shape_str(g.kernel));
+    }
+    auto spatial = [&](const std::vector<int64_t>& v, const char* name) {
+      if (v.empty()) return std::vector<int64_t>(r, 1);
+      if (v.size() != r) err(name, " must have ", r, " values, got ", v.size());
+      return v;
+    };
+    g.stride = spatial(strides_, "strides");
+    g.dilation = spatial(dilations_, "dilations");
+    if (!pads_.empty() && pads_.size() != 2 * r)
+      err("pads must have ", 2 * r, " values, got ", pads_.size());
+    g.pad_begin.assign(r, 0);
+    g.out.assign(r, 0);
+    std::vector<int64_t> pad_end(r, 0);
+    for (size_t d = 0; d < r; ++d) {
+      if (!pads_.empty()) {
+        g.pad_begin[d] = pads_[d];
+        pad_end[d] = pads_[d + r];
+      }
+      g.out[d] = conv_out_dim(g.in[d], g.kernel[d], g.stride[d], g.dilation[d], auto_pad_, false,
+                              &g.pad_begin[d], &pad_end[d]);
+      if (g.out[d] < 1)
+        err("output spatial dim ", d, " would be ", g.out[d], " (input ", g.in[d], ", kernel ",
+            g.kernel[d], ", dilation ", g.dilation[d], ", pads ", g.pad_begin[d], "+", pad_end[d],
+            "); expected >= 1");
+    }
+    const int64_t cin_g = g.C_in / group_;
+    int64_t ksz = 1;
+    for (int64_t k : g.kernel) ksz *= k;
+    p.K = cin_g * ksz;
+    bool pointwise = true;
+    for (size_t d = 0; d < r; ++d)
+      pointwise = pointwise && g.kernel[d] == 1 && g.stride[d] == 1 && g.pad_begin[d] == 0 &&
+                  pad_end[d] == 0;
+    if (r > 3) p.path = Path::Reference;
+    else if (cin_g == 1 && group_ > 1 && r <= 2) p.path = Path::Depthwise;
+    else if (pointwise) p.path = Path::Gemm1x1;
+    else p.path = Path::Im2col;
+    if (p.path == Path::Im2col) {
+      int64_t cols = 1;
+      for (int64_t o : g.out) cols *= o;
+      p.block = std::min(cols, std::max<int64_t>(64, kIm2colBudget / (p.K * int64_t(sizeof(float)))));
+    }
+    return p;
+  }
+
+  void pack_weights(const Tensor& w) {
+    const int64_t cout = w.shape[0];
+    if (group_ < 1 || cout % group_ != 0) return;  // infer() reports it
+    const int64_t cout_g = cout / group_, K = w.numel() / std::max<int64_t>(1, cout);
+    if (w.shape[1] == 1 && group_ > 1 && w.rank() <= 4) return;  // depthwise: no GEMM
+    if (cout_g == 0 || K == 0) return;
+    for (int64_t gi = 0; gi < group_; ++gi)
+      packed_.push_back(pack_a(w.ptr<float>() + gi * cout_g * K, K, false, cout_g, K));
+  }
+
+  void run_depthwise(ExecContext& ctx, const Plan& p, const float* x, const float* w,
+                     const float* bias, float* y) const {
+    const ConvGeom& g = p.g;
+    const bool two_d = g.in.size() == 2;
+    DwGeom d;
+    d.H = two_d ? g.in[0] : 1;
+    d.W = g.in.back();
+    d.OH = two_d ? g.out[0] : 1;
+    d.OW = g.out.back();
+    d.KH = two_d ? g.kernel[0] : 1;
+    d.KW = g.kernel.back();
+    d.SH = two_d ? g.stride[0] : 1;
+    d.SW = g.stride.back();
+    d.DH = two_d ? g.dilation[0] : 1;
+    d.DW = g.dilation.back();
+    d.PT = two_d ? g.pad_begin[0] : 0;
+    d.PL = g.pad_begin.back();
+    const int64_t mult = g.C_out / g.group;
+    const int64_t in_sz = d.H * d.W, out_sz = d.OH * d.OW, k_sz = d.KH * d.KW;
+    const DwConv2dFn kernel = dwconv2d_kernel();
+    const int64_t grain = std::max<int64_t>(1, 16384 / std::max<int64_t>(1, out_sz * k_sz));
+    ctx.pool.parallel_for(g.N * g.C_out, grain, [&](int64_t b, int64_t e) {
+      for (int64_t i = b; i < e; ++i) {
+        const int64_t n = i / g.C_out, oc = i % g.C_out, ic = oc / mult;
+        kernel(d, x + (n * g.C_in + ic) * in_sz, w + oc * k_sz, bias ? bias[oc] : 0.f,
+               y + i * out_sz, act_);
+      }
+    });
+  }
+
+  void run_gemm(ExecContext& ctx, const Plan& p, const float* x, const float* w, const float* bias,
+                float* y) const {
+    const ConvGeom& g = p.g;
+    const int64_t cin_g = g.C_in / g.group, cout_g = g.C_out / g.group;
+    int64_t in_sz = 1, cols = 1;
+    for (int64_t v : g.in) in_sz *= v;
+    for (int64_t v : g.out) cols *= v;
+    const bool packed = !packed_.empty();
+    const Geom3 g3 = make_geom3(g.in, g.out, g.kernel, g.stride, g.dilation, g.pad_begin, {});
+    const int64_t ksz = g3.k_size();
+    float* col = static_cast<float*>(ctx.scratch);
+    for (int64_t n = 0; n < g.N; ++n)
+      for (int64_t gi = 0; gi < g.group; ++gi) {
+        const float* xg = x + (n * g.C_in + gi * cin_g) * in_sz;
+        float* yg = y + (n * g.C_out + gi * cout_g) * cols;
+        GemmArgs a;
+        a.M = cout_g;
+        a.K = p.K;
+        if (packed) {
+          a.packed_a = packed_[size_t(gi)].get();
+        } else {
+          a.A = w + gi * cout_g * p.K;
+          a.lda = p.K;
+        }
+        a.bias = bias ? bias + gi * cout_g : nullptr;
+        a.bias_per_row = true;
+        a.act = act_;
+        a.ldc = cols;
+        if (p.path == Path::Gemm1x1) {
+          a.N = cols;
+          a.B = xg;
+          a.ldb = cols;
+          a.C = yg;
+          sgemm(a, &ctx.pool);
+          continue;
+        }
+        for (int64_t c0 = 0; c0 < cols; c0 += p.block) {
+          const int64_t nc = std::min(p.block, cols - c0);
+          // im2col split over input channels (each writes its own rows of col).
+          ctx.pool.parallel_for(cin_g, std::max<int64_t>(1, 4096 / std::max<int64_t>(1, nc * ksz)),
+                                [&](int64_t cb, int64_t ce) {
+            f32_im2col(g3, ce - cb, xg + cb * in_sz, c0, nc, col + cb * ksz * nc, nc);
+          });
+          a.N = nc;
+          a.B = col;
+          a.ldb = nc;
+          a.C = yg + c0;
+          sgemm(a, &ctx.pool);
+        }
+      }
+  }
+
+  std::string desc_;
+  int64_t group_ = 1;
+  std::vector<int64_t> kernel_, strides_, dilations_, pads_;
+  AutoPad auto_pad_ = AutoPad::NotSet;
+  Activation act_;
+  std::vector<PackedMatrixPtr> packed_;  // per group, when W is constant and a GEMM path applies
+};
+
+std::unique_ptr<Op> make_conv(const OpBuildContext& b) { return std::make_unique<ConvOp>(b); }
+
+}  // namespace
+
+void register_conv_ops() {
+  register_op("", "Conv", 1, kEltwiseMaxOpset, make_conv);
+  register_op(kFusedDomain, "Conv", 1, 1, make_conv);
+  register_conv_transpose_ops();
+  register_pooling_ops();
+  register_batch_norm_ops();
+}
+
+}  // namespace li
