@@ -16,9 +16,11 @@ interface RunResult { engine: string; loadMs: number; times: number[]; peakRssBy
 
 function builtinSuite(): Array<{ name: string; model: models.GeneratedModel }> {
   return [
-    { name: 'resnet-style', model: models.resnetStyle({}) },
-    { name: 'mobilenetv2-style', model: models.mobilenetV2Style({}) },
-    { name: 'transformer-block', model: models.transformerBlock({}) },
+    // ResNet-18 and MobileNetV2 (width 1.0) shapes at 224x224, as deployed.
+    { name: 'resnet18-style 224', model: models.resnetStyle({ size: 224, widths: [64, 128, 256, 512], blocks: [2, 2, 2, 2], classes: 1000 }) },
+    { name: 'mobilenetv2-style 224', model: models.mobilenetV2Style({ size: 224, width: 1.0, classes: 1000 }) },
+    { name: 'transformer-block s128 d256', model: models.transformerBlock({ seq: 128, dim: 256, heads: 4 }) },
+    { name: 'resnet-style 64 (small)', model: models.resnetStyle({}) },
     { name: 'tiny-mlp', model: models.tinyMlp() },
   ];
 }

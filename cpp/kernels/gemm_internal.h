@@ -46,7 +46,7 @@ using MicroKernel = void (*)(int64_t kc, const float* a, const float* b, float* 
                              int64_t rows, int64_t cols, const TileEpilogue& ep);
 
 // Every tier's kernels (one line per variant).
-void f32_gemm_6x8__portable(int64_t kc, const float* a, const float* b, float* c, int64_t ldc,
+void f32_gemm_4x8__portable(int64_t kc, const float* a, const float* b, float* c, int64_t ldc,
                             int64_t rows, int64_t cols, const TileEpilogue& ep);
 #if defined(LITEINFER_HAVE_AVX2)
 void f32_gemm_6x16__avx2_fma(int64_t kc, const float* a, const float* b, float* c, int64_t ldc,

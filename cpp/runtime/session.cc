@@ -1,7 +1,10 @@
 #include "runtime/session.h"
 
 #include <algorithm>
+#include <chrono>
 #include <climits>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <set>
 
@@ -215,6 +218,9 @@ Session::Session(Model model, const SessionOptions& options)
     c.output_ids.push_back(it->second);
   }
   stats_.nodes_after_optimization = int64_t(c.steps.size());
+  // LITEINFER_PROFILE=1 prints every node's run time to stderr (a debugging aid).
+  const char* prof = std::getenv("LITEINFER_PROFILE");
+  profile_ = prof && *prof && *prof != '0';
 }
 
 Session::~Session() = default;
@@ -506,7 +512,17 @@ std::vector<Tensor> Session::run(const std::vector<NamedTensor>& feeds,
     }
     ExecContext ectx{ins, {}, pool_, scratch};
     for (int o : s.out) ectx.outputs.push_back(o < 0 ? nullptr : &vals[size_t(o)]);
+    if (!profile_) {
+      s.op->run(ectx);
+      continue;
+    }
+    auto t0 = std::chrono::steady_clock::now();
     s.op->run(ectx);
+    double us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
+    std::string shapes;
+    for (const Tensor* in : ins) if (in) shapes += shape_str(in->shape);
+    std::fprintf(stderr, "[liteinfer profile] %9.1f us  %-24s %s %s\n", us, s.node.op_type.c_str(),
+                 s.node.name.c_str(), shapes.c_str());
   }
 
   std::vector<Tensor> result;

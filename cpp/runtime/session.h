@@ -85,6 +85,7 @@ class Session {
   std::shared_ptr<const Plan> last_plan_;
   std::shared_ptr<void> arena_;
   int64_t arena_capacity_ = 0;
+  bool profile_ = false;
 };
 
 }  // namespace li

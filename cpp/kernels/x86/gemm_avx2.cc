@@ -36,23 +36,34 @@ inline __m256 activate(__m256 v, Activation::Kind kind, __m256 p0, __m256 p1) {
   }
 }
 
+// Named accumulators (not an array): GCC keeps arrays of __m256 on the stack here.
+#define LI_ROW(r)                                                  \
+  if constexpr (R > r) {                                           \
+    const __m256 ar = _mm256_broadcast_ss(a + r);                  \
+    c##r##0 = _mm256_fmadd_ps(ar, b0, c##r##0);                    \
+    c##r##1 = _mm256_fmadd_ps(ar, b1, c##r##1);                    \
+  }
+#define LI_OUT(r)                                                  \
+  if constexpr (R > r) {                                           \
+    _mm256_store_ps(out[r], c##r##0);                              \
+    _mm256_store_ps(out[r] + 8, c##r##1);                          \
+  }
+
 template <int R>
 void tile(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int64_t cols,
           const TileEpilogue& ep) {
-  __m256 acc0[R], acc1[R];
-  for (int r = 0; r < R; ++r) acc0[r] = acc1[r] = _mm256_setzero_ps();
+  __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+  __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
 #pragma GCC unroll 4
   for (int64_t k = 0; k < kc; ++k) {
     const __m256 b0 = _mm256_loadu_ps(b);
     const __m256 b1 = _mm256_loadu_ps(b + 8);
-    for (int r = 0; r < R; ++r) {
-      const __m256 ar = _mm256_broadcast_ss(a + r);
-      acc0[r] = _mm256_fmadd_ps(ar, b0, acc0[r]);
-      acc1[r] = _mm256_fmadd_ps(ar, b1, acc1[r]);
-    }
+    LI_ROW(0) LI_ROW(1) LI_ROW(2) LI_ROW(3) LI_ROW(4) LI_ROW(5)
     a += MR;
     b += NR;
   }
+  alignas(32) float out[R][NR];
+  LI_OUT(0) LI_OUT(1) LI_OUT(2) LI_OUT(3) LI_OUT(4) LI_OUT(5)
 
   const bool full = cols == NR;
   const __m256i m0 = lane_mask(cols < 8 ? cols : 8);
@@ -77,8 +88,8 @@ void tile(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int
   if (ep.last && ep.bias_col) load2(ep.bias_col, &bc0, &bc1);
   for (int r = 0; r < R; ++r) {
     float* cr = c + r * ldc;
-    __m256 v0 = _mm256_mul_ps(acc0[r], alpha);
-    __m256 v1 = _mm256_mul_ps(acc1[r], alpha);
+    __m256 v0 = _mm256_mul_ps(_mm256_load_ps(out[r]), alpha);
+    __m256 v1 = _mm256_mul_ps(_mm256_load_ps(out[r] + 8), alpha);
     if (read_c) {
       __m256 x0, x1;
       load2(cr, &x0, &x1);
@@ -104,6 +115,9 @@ void tile(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, int
     if (!simd_act) activation_f32(ep.act, cr, cr, cols);
   }
 }
+
+#undef LI_ROW
+#undef LI_OUT
 
 }  // namespace
 
