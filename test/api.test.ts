@@ -166,16 +166,16 @@ describe('Network', () => {
     const x = new Tensor('float32', new Float32Array(256 * 256), [256, 256]);
     const first = heavy.run({ x });
     const ac = new AbortController();
-    const second = heavy.run({ x }, { signal: ac.signal });
+    const second = expectCode(heavy.run({ x }, { signal: ac.signal }), 'ABORTED');
     ac.abort();
-    await expectCode(second, 'ABORTED');
+    await second;
     await first;
     // Disposing with runs queued: the one in flight finishes, the queued one rejects.
     const inflight = heavy.run({ x });
-    const queued = heavy.run({ x });
+    const queued = expectCode(heavy.run({ x }), 'DISPOSED');
     heavy.dispose();
     await inflight;
-    await expectCode(queued, 'DISPOSED');
+    await queued;
     net.dispose();
   });
 
