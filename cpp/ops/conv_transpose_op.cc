@@ -4,7 +4,8 @@
 //   y += col2im(col)                                                      (y starts as the bias)
 // Pads follow the ONNX spec: with output_shape or SAME auto_pad, total_padding =
 // stride*(in-1) + output_padding + (k-1)*dilation + 1 - out, split start = total/2 for SAME_UPPER,
-// start = total - total/2 otherwise.
+// start = total - total/2 otherwise (checked against onnxruntime 1.30 for output_shape smaller
+// and larger than the natural size, SAME_UPPER and SAME_LOWER).
 #include <algorithm>
 #include <cstring>
 
@@ -148,6 +149,8 @@ class ConvTransposeOp : public Op {
     g.C_out = ws[1] * group_;
     g.in.assign(xs.begin() + 2, xs.end());
     g.kernel.assign(ws.begin() + 2, ws.end());
+    for (int64_t k : g.kernel)
+      if (k < 1) err("W's spatial dims must be >= 1, got ", shape_str(ws));
     if (!kernel_.empty() && kernel_ != g.kernel)
       err("kernel_shape ", shape_str(kernel_), " does not match W's spatial dims ", shape_str(g.kernel));
     auto spatial = [&](const std::vector<int64_t>& v, const char* name, int64_t def) {
@@ -174,8 +177,11 @@ class ConvTransposeOp : public Op {
       const bool same = auto_pad_ == AutoPad::SameUpper || auto_pad_ == AutoPad::SameLower;
       if (!oshape.empty() || same) {
         g.out[d] = !oshape.empty() ? oshape[d] : g.in[d] * g.stride[d];
+        // Floor halves (as onnx's reference computes them in Python): a negative total, an
+        // output_shape larger than the natural one, adds the extra outputs at the end.
         const int64_t total = full - g.out[d];
-        g.pad_begin[d] = auto_pad_ == AutoPad::SameUpper ? total / 2 : total - total / 2;
+        const int64_t half = total >= 0 ? total / 2 : -((1 - total) / 2);
+        g.pad_begin[d] = auto_pad_ == AutoPad::SameUpper ? half : total - half;
       } else {
         const int64_t pb = auto_pad_ == AutoPad::Valid || pads_.empty() ? 0 : pads_[d];
         const int64_t pe = auto_pad_ == AutoPad::Valid || pads_.empty() ? 0 : pads_[d + r];

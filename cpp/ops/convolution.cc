@@ -24,6 +24,8 @@ namespace {
 
 // im2col scratch is bounded by processing the output columns in blocks of this many bytes.
 constexpr int64_t kIm2colBudget = int64_t(4) << 20;
+// Multiply-adds per depthwise task: small planes are batched so a task is worth a wake-up.
+constexpr int64_t kPlaneGrain = 16384;
 
 AutoPad parse_auto_pad(const OpBuildContext& b) {
   std::string s = b.node.get_string("auto_pad", "NOTSET");
@@ -130,6 +132,8 @@ class ConvOp : public Op {
       err("C_out (", g.C_out, ") must be divisible by group (", group_, ")");
     g.in.assign(xs.begin() + 2, xs.end());
     g.kernel.assign(ws.begin() + 2, ws.end());
+    for (int64_t k : g.kernel)
+      if (k < 1) err("W's spatial dims must be >= 1, got ", shape_str(ws));
     if (!kernel_.empty()) {
       if (kernel_.size() != r) err("kernel_shape must have ", r, " values, got ", kernel_.size());
       if (kernel_ != g.kernel)
@@ -174,7 +178,7 @@ class ConvOp : public Op {
     if (p.path == Path::Im2col) {
       int64_t cols = 1;
       for (int64_t o : g.out) cols *= o;
-      p.block = std::min(cols, std::max<int64_t>(64, kIm2colBudget / (p.K * int64_t(sizeof(float)))));
+      p.block = std::min(cols, std::max<int64_t>(64, kIm2colBudget / std::max<int64_t>(1, p.K * 4)));
     }
     return p;
   }
@@ -209,7 +213,7 @@ class ConvOp : public Op {
     const int64_t mult = g.C_out / g.group;
     const int64_t in_sz = d.H * d.W, out_sz = d.OH * d.OW, k_sz = d.KH * d.KW;
     const DwConv2dFn kernel = dwconv2d_kernel();
-    const int64_t grain = std::max<int64_t>(1, 16384 / std::max<int64_t>(1, out_sz * k_sz));
+    const int64_t grain = std::max<int64_t>(1, kPlaneGrain / std::max<int64_t>(1, out_sz * k_sz));
     ctx.pool.parallel_for(g.N * g.C_out, grain, [&](int64_t b, int64_t e) {
       for (int64_t i = b; i < e; ++i) {
         const int64_t n = i / g.C_out, oc = i % g.C_out, ic = oc / mult;

@@ -466,6 +466,12 @@ TEST(pool_averagepool_values) {
   // pads 1: windows [-1,0] [1,2] [3,4]; a 4th would start at 5, in the end padding: dropped.
   c["pads"] = attr_ints({1, 1});
   check_values(run_pool("AveragePool", x1, c)[0], "[1,1,3]", {0.5, 2.5, 4.5});
+  // Dilation 2, pads 2 (opset 19); values match onnxruntime 1.30.
+  std::map<std::string, li::Attribute> dl = {{"kernel_shape", attr_ints({3})}, {"dilations", attr_ints({2})},
+                                             {"pads", attr_ints({2, 2})}};
+  check_values(run_pool("AveragePool", x1, dl)[0], "[1,1,5]", {2, 3, 3, 3, 4});
+  dl["count_include_pad"] = attr_int(1);
+  check_values(run_pool("AveragePool", x1, dl)[0], "[1,1,5]", {4.f / 3, 2, 3, 2, 8.f / 3});
   // SAME_UPPER 2-D, exclude pad: 2x3 = 1..6, k3 s1.
   check_values(run_pool("AveragePool", testing::tensor_f32({1, 1, 2, 3}, iota_f(6, 1.f)),
                         {{"kernel_shape", attr_ints({3, 3})}, {"auto_pad", attr_string("SAME_UPPER")}})[0],
@@ -579,7 +585,8 @@ void ct_geometry(const CtCase& c, li::ConvGeom* g) {
     if (!c.output_shape.empty() || c.auto_pad == "SAME_UPPER" || c.auto_pad == "SAME_LOWER") {
       g->out[d] = c.output_shape.empty() ? g->in[d] * g->stride[d] : c.output_shape[d];
       int64_t total = full - g->out[d];
-      g->pad_begin[d] = c.auto_pad == "SAME_UPPER" ? total / 2 : total - total / 2;
+      int64_t half = int64_t(std::floor(double(total) / 2));  // Python's //, as in onnx's reference
+      g->pad_begin[d] = c.auto_pad == "SAME_UPPER" ? half : total - half;
     } else {
       int64_t pb = c.pads.empty() ? 0 : c.pads[d], pe = c.pads.empty() ? 0 : c.pads[d + r];
       g->pad_begin[d] = pb;
@@ -637,9 +644,20 @@ TEST(conv_transpose_pinned) {
   check_values(testing::run_op(call)[0], "[1,1,3,3]", {1, 3, 2, 4, 10, 6, 3, 7, 4});
   call.attrs["strides"] = attr_ints({2, 2});
   check_values(testing::run_op(call)[0], "[1,1,4,4]", {1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4});
-  call.attrs["output_shape"] = attr_ints({5, 5});  // total padding -1: one extra row/column of 0
+  // Values below match onnxruntime 1.30. output_shape 5 (total padding -1): an extra zero row
+  // and column at the end; 3 (total 1): the start is cropped, unless SAME_UPPER.
+  call.attrs["output_shape"] = attr_ints({5, 5});
   check_values(testing::run_op(call)[0], "[1,1,5,5]",
-               {0, 0, 0, 0, 0, 0, 1, 1, 2, 2, 0, 1, 1, 2, 2, 0, 3, 3, 4, 4, 0, 3, 3, 4, 4});
+               {1, 1, 2, 2, 0, 1, 1, 2, 2, 0, 3, 3, 4, 4, 0, 3, 3, 4, 4, 0, 0, 0, 0, 0, 0});
+  call.attrs["output_shape"] = attr_ints({3, 3});
+  check_values(testing::run_op(call)[0], "[1,1,3,3]", {1, 2, 2, 3, 4, 4, 3, 4, 4});
+  call.attrs["auto_pad"] = attr_string("SAME_UPPER");
+  check_values(testing::run_op(call)[0], "[1,1,3,3]", {1, 1, 2, 1, 1, 2, 3, 3, 4});
+  call.attrs.erase("output_shape");
+  call.attrs["strides"] = attr_ints({1, 1});  // SAME: output = input * stride
+  check_values(testing::run_op(call)[0], "[1,1,2,2]", {1, 3, 4, 10});
+  call.attrs["auto_pad"] = attr_string("SAME_LOWER");
+  check_values(testing::run_op(call)[0], "[1,1,2,2]", {10, 6, 7, 4});
 }
 
 TEST(conv_transpose_grid) {
