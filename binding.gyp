@@ -8,7 +8,10 @@
     "cflags_cc!": ["-fno-exceptions", "-std=gnu++1y", "-std=gnu++17"],
     "include_dirs": ["cpp", "<!(node -p \"require('node-addon-api').include_dir\")"],
     "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
-    "xcode_settings": {"GCC_ENABLE_CPP_EXCEPTIONS": "YES", "CLANG_CXX_LANGUAGE_STANDARD": "c++17"}
+    "xcode_settings": {"GCC_ENABLE_CPP_EXCEPTIONS": "YES", "CLANG_CXX_LANGUAGE_STANDARD": "c++17"},
+    "conditions": [
+      ["target_arch=='x64'", {"defines": ["LITEINFER_HAVE_AVX2=1"]}]
+    ]
   },
   "targets": [
     {
@@ -24,10 +27,7 @@
     {
       "target_name": "liteinfer",
       "dependencies": ["liteinfer_avx2"],
-      "sources": ["<@(liteinfer_engine_sources)", "<@(liteinfer_napi_sources)"],
-      "conditions": [
-        ["target_arch=='x64'", {"defines": ["LITEINFER_HAVE_AVX2=1"]}]
-      ]
+      "sources": ["<@(liteinfer_engine_sources)", "<@(liteinfer_napi_sources)"]
     }
   ]
 }
