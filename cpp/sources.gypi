@@ -34,13 +34,13 @@
       "cpp/ops/slice.cc",
       "cpp/ops/gather.cc",
       "cpp/ops/normalization.cc",
-      "cpp/onnx/model_loader.cc",
+      "cpp/onnx/pb/wire.cc",
+      "cpp/onnx/tensor_proto.cc",
+      "cpp/onnx/loader.cc",
       "cpp/ops/expand_tile.cc",
       "cpp/ops/pad.cc",
       "cpp/ops/generators.cc",
       "cpp/ops/resize.cc",
-      "cpp/kernels/sgemm.cc",
-      "cpp/kernels/ref/f32_gemm_ref.cc",
       "cpp/ops/matmul.cc",
       "cpp/ops/convolution.cc",
       "cpp/ops/conv_transpose_op.cc",
@@ -48,14 +48,17 @@
       "cpp/ops/batch_norm.cc",
       "cpp/kernels/ref/conv_ref.cc",
       "cpp/kernels/im2col.cc",
-      "cpp/kernels/ref/pool_ref.cc"
+      "cpp/kernels/ref/pool_ref.cc",
+      "cpp/kernels/gemm.cc",
+      "cpp/kernels/ref/gemm_ref.cc",
+      "cpp/kernels/ref/gemm_portable.cc"
     ],
     "liteinfer_avx2_sources": [
       "cpp/kernels/x86/activation_avx2.cc",
       "cpp/kernels/x86/elementwise_avx2.cc",
       "cpp/kernels/x86/transpose_avx2.cc",
-      "cpp/kernels/x86/f32_gemm_avx2.cc",
-      "cpp/kernels/x86/depthwise_avx2.cc"
+      "cpp/kernels/x86/depthwise_avx2.cc",
+      "cpp/kernels/x86/gemm_avx2.cc"
     ],
     "liteinfer_napi_sources": [
       "cpp/napi/addon.cc",
@@ -68,9 +71,9 @@
       "test/cpp/test_runtime.cc",
       "test/cpp/test_elementwise.cc",
       "test/cpp/test_tensor_ops.cc",
-      "test/cpp/test_model_loader.cc",
-      "test/cpp/test_gemm_kernels.cc",
-      "test/cpp/test_convolution.cc"
+      "test/cpp/test_loader.cc",
+      "test/cpp/test_convolution.cc",
+      "test/cpp/test_gemm.cc"
     ]
   }
 }
