@@ -4,7 +4,7 @@
 
 #include "napi/addon.h"
 #include "napi/convert.h"
-#include "onnx/model_loader.h"
+#include "onnx/loader.h"
 
 namespace li::napi {
 
