@@ -73,7 +73,8 @@
       "test/cpp/test_tensor_ops.cc",
       "test/cpp/test_loader.cc",
       "test/cpp/test_convolution.cc",
-      "test/cpp/test_gemm.cc"
+      "test/cpp/test_gemm.cc",
+      "test/cpp/test_matmul_op.cc"
     ]
   }
 }

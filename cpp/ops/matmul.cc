@@ -22,6 +22,20 @@ void matmul_loop(const T* a, const T* b, T* c, int64_t M, int64_t N, int64_t K) 
     }
 }
 
+// A fused activation on a non-float32 result: Relu and Clip exactly (integers stay exact),
+// the others through double.
+template <class T>
+void apply_activation(const Activation& a, T* y, int64_t n) {
+  if (a.none()) return;
+  for (int64_t i = 0; i < n; ++i) {
+    double v = double(y[i]);
+    if (a.kind == Activation::Relu) v = v > 0 ? v : 0;
+    else if (a.kind == Activation::Clip) v = v < a.alpha ? a.alpha : (v > a.beta ? a.beta : v);
+    else v = a.apply(float(v));
+    if (a.kind != Activation::Relu || y[i] < T(0)) y[i] = T(v);
+  }
+}
+
 bool matmul_dtype_ok(DType t) {
   return t == DType::Float32 || t == DType::Float64 || t == DType::Int32 || t == DType::Int64 ||
          t == DType::UInt32 || t == DType::UInt64;
@@ -122,9 +136,14 @@ class MatMulOp : public Op {
         default: break;
       }
     }
-    if (A.dtype != DType::Float32 && !act_.none() && A.dtype == DType::Float64) {
-      double* y = Y.ptr<double>();
-      for (int64_t i = 0; i < Y.numel(); ++i) y[i] = act_.apply(float(y[i]));
+    // sgemm applies the fused activation for float32; the plain loops need it here.
+    switch (A.dtype) {
+      case DType::Float64: apply_activation(act_, Y.ptr<double>(), Y.numel()); break;
+      case DType::Int32: apply_activation(act_, Y.ptr<int32_t>(), Y.numel()); break;
+      case DType::Int64: apply_activation(act_, Y.ptr<int64_t>(), Y.numel()); break;
+      case DType::UInt32: apply_activation(act_, Y.ptr<uint32_t>(), Y.numel()); break;
+      case DType::UInt64: apply_activation(act_, Y.ptr<uint64_t>(), Y.numel()); break;
+      default: break;
     }
   }
 
@@ -139,9 +158,6 @@ class GemmOp : public Op {
       : trans_a_(b.node.get_int("transA", 0) != 0), trans_b_(b.node.get_int("transB", 0) != 0),
         alpha_(b.node.get_float("alpha", 1.f)), beta_(b.node.get_float("beta", 1.f)),
         act_(read_fused_activation(b.node)) {
-    if (b.opset < 7 && b.node.get_int("broadcast", 0) == 0 && b.node.input_present(2)) {
-      // Opset < 7 without broadcast requires C to be [M,N] already: the general path covers it.
-    }
     const Tensor* w = b.const_input(1);
     if (w && w->dtype == DType::Float32 && w->rank() == 2) {
       int64_t K = trans_b_ ? w->shape[1] : w->shape[0];

@@ -47,10 +47,8 @@ int fold_batchnorm_into_conv(Graph& g) {
       b = constant_f32(g, conv.inputs[2]);
       if (!b || b->numel() != cout) continue;
     }
-    if (uses[conv.inputs[1]] != 1 || (b && uses[conv.inputs[2]] != 1)) {
-      // Shared weights: fold into private copies.
-    }
     float eps = bn.get_float("epsilon", 1e-5f);
+    // New tensors, so weights shared with other nodes stay as they were.
     Tensor nw = w->clone();
     Tensor nb = Tensor::allocate(DType::Float32, {cout});
     int64_t per_out = w->numel() / cout;
