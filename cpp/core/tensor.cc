@@ -2,6 +2,9 @@
 
 #include <cstdlib>
 #include <cstring>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #include "core/error.h"
 
@@ -31,15 +34,25 @@ std::shared_ptr<void> aligned_alloc_shared(size_t bytes, bool zero) {
   if (int64_t(bytes) > kMaxTensorBytes || int64_t(bytes) < 0)
     fail(ErrorCode::OutOfMemory, "allocation of ", bytes, " bytes exceeds the limit of ",
          kMaxTensorBytes, " bytes");
-  size_t rounded = (bytes + 63) / 64 * 64;
+  // Large blocks (packed weights, arenas, model bytes) start on a 2 MiB boundary and ask for
+  // transparent huge pages: one fault per 2 MiB instead of 512 makes loading a 100 MB model
+  // measurably faster, and fewer TLB misses help the kernels that stream them.
+  constexpr size_t kHuge = size_t(2) << 20;
+  const bool huge = bytes >= 2 * kHuge;
+  const size_t align = huge ? kHuge : 64;
+  size_t rounded = (bytes + align - 1) / align * align;
   if (rounded == 0) rounded = 64;
-  void* p = std::aligned_alloc(64, rounded);
+  void* p = std::aligned_alloc(align, rounded);
   if (!p) fail(ErrorCode::OutOfMemory, "out of memory allocating ", bytes, " bytes");
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  if (huge) ::madvise(p, rounded, MADV_HUGEPAGE);  // advice only: failure changes nothing
+#endif
   if (zero) std::memset(p, 0, rounded);
   return std::shared_ptr<void>(p, [](void* q) { std::free(q); });
 }
 
-Tensor Tensor::allocate(DType dtype, const Shape& shape) {
+namespace {
+Tensor allocate_tensor(DType dtype, const Shape& shape, bool zero) {
   Tensor t;
   t.dtype = dtype;
   t.shape = shape;
@@ -52,9 +65,15 @@ Tensor Tensor::allocate(DType dtype, const Shape& shape) {
   if (es == 0) fail(ErrorCode::Internal, "cannot allocate a tensor of dtype ", dtype_name(dtype));
   if (n > kMaxTensorBytes / int64_t(es))
     fail(ErrorCode::OutOfMemory, "tensor of shape ", shape_str(shape), " is too large");
-  t.owner = aligned_alloc_shared(size_t(n) * es, true);
+  t.owner = aligned_alloc_shared(size_t(n) * es, zero);
   t.data = t.owner.get();
   return t;
+}
+}  // namespace
+
+Tensor Tensor::allocate(DType dtype, const Shape& shape) { return allocate_tensor(dtype, shape, true); }
+Tensor Tensor::allocate_uninitialized(DType dtype, const Shape& shape) {
+  return allocate_tensor(dtype, shape, false);
 }
 
 Tensor Tensor::view(DType dtype, const Shape& shape, void* data) {
@@ -66,7 +85,7 @@ Tensor Tensor::view(DType dtype, const Shape& shape, void* data) {
 }
 
 Tensor Tensor::clone() const {
-  Tensor t = Tensor::allocate(dtype, shape);
+  Tensor t = Tensor::allocate_uninitialized(dtype, shape);
   if (dtype == DType::String) {
     *t.strings = *strings;
   } else if (nbytes()) {

@@ -33,6 +33,9 @@ struct Tensor {
 
   // A new owned, zero-filled tensor.
   static Tensor allocate(DType dtype, const Shape& shape);
+  // The same without the zero fill, for callers that write every element (copies, parsed
+  // initializers, planned outputs): filling large tensors twice costs real time at load.
+  static Tensor allocate_uninitialized(DType dtype, const Shape& shape);
   // A view over memory someone else owns.
   static Tensor view(DType dtype, const Shape& shape, void* data);
 

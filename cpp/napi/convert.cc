@@ -113,7 +113,7 @@ std::vector<NamedTensor> read_feeds(Napi::Env env, Napi::Value feeds) {
       if (int64_t(ta.ElementLength()) != numel)
         bad_input(cat("input '", n, "': shape ", shape_str(s), " needs ", numel,
                       " elements, data has ", ta.ElementLength()));
-      t = Tensor::allocate(dt, s);
+      t = Tensor::allocate_uninitialized(dt, s);
       if (numel) {
         const uint8_t* src = static_cast<const uint8_t*>(ta.ArrayBuffer().Data()) + ta.ByteOffset();
         std::memcpy(t.data, src, t.nbytes());

@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cstring>
 #include <functional>
+#include <memory>
 #include <queue>
 #include <unordered_map>
 #include <unordered_set>
@@ -496,10 +497,14 @@ Model load_model_file(const std::string& path, LoadOptions opts) {
   struct stat st;
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
     fail(ErrorCode::InvalidArgument, "model path '", path, "' is not a regular file");
-  std::vector<uint8_t> bytes(size_t(st.st_size));
+  // Read into an uninitialized buffer: a std::vector would zero-fill hundreds of MB first. (Not
+  // mmap: a file truncated while we read it would raise SIGBUS and take the process down.)
+  size_t size = size_t(st.st_size);
+  std::shared_ptr<void> buffer = aligned_alloc_shared(size);
+  auto* bytes = static_cast<uint8_t*>(buffer.get());
   size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t got = ::read(fd, bytes.data() + done, bytes.size() - done);
+  while (done < size) {
+    ssize_t got = ::read(fd, bytes + done, size - done);
     if (got < 0 && errno == EINTR) continue;
     if (got <= 0) fail(ErrorCode::InvalidArgument, "cannot read model file '", path, "'");
     done += size_t(got);
@@ -508,7 +513,7 @@ Model load_model_file(const std::string& path, LoadOptions opts) {
     size_t slash = path.find_last_of('/');
     opts.base_dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
   }
-  return load_model(bytes.data(), bytes.size(), opts);
+  return load_model(bytes, size, opts);
 }
 
 Tensor parse_tensor_proto(const uint8_t* data, size_t size, const LoadOptions& opts, std::string* name) {

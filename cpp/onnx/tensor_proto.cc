@@ -267,7 +267,7 @@ void read_external(const Where& w, const Fields& fl, const LoadOptions& opts, si
         cat("external data range [", offset, ", ", uint64_t(offset) + nbytes, ") of '", pb::printable(location, 200),
             "' exceeds the file's ", size, " bytes"));
   // Checked against the file: now allocate and read straight into the tensor.
-  t = Tensor::allocate(dt, fl.dims);
+  t = Tensor::allocate_uninitialized(dt, fl.dims);
   auto* dst = static_cast<uint8_t*>(t.data);
   size_t done = 0;
   while (done < nbytes) {
@@ -355,7 +355,7 @@ Tensor read_tensor_proto(Bytes msg, const Where* parent, const LoadOptions& opts
     if (!fits || fl.raw.size != nbytes)
       bad(w, ErrorCode::InvalidModel, cat("raw_data has ", fl.raw.size, " bytes, shape ", dims_str(fl.dims), " of ",
                                           dtype_name(dt), " needs ", needed));
-    Tensor t = Tensor::allocate(dt, fl.dims);
+    Tensor t = Tensor::allocate_uninitialized(dt, fl.dims);
     copy_le(t.data, fl.raw.data, size_t(numel), es);
     return t;
   }
@@ -370,7 +370,7 @@ Tensor read_tensor_proto(Bytes msg, const Where* parent, const LoadOptions& opts
     bad(w, ErrorCode::InvalidModel, cat(kTypedName[want], " has ", count, " values, shape ", dims_str(fl.dims),
                                         " needs ", numel));
   check_fits();
-  Tensor t = Tensor::allocate(dt, fl.dims);
+  Tensor t = Tensor::allocate_uninitialized(dt, fl.dims);
   decode_typed(w, dt, want, fl.typed[want], t);
   return t;
 }

@@ -575,8 +575,8 @@ std::vector<Tensor> Session::run(const std::vector<NamedTensor>& feeds,
         const TensorInfo& ti = plan->info[size_t(o)];
         if (plan->offset[size_t(o)] >= 0)
           vals[size_t(o)] = Tensor::view(ti.dtype, ti.shape, arena + plan->offset[size_t(o)]);
-        else
-          vals[size_t(o)] = Tensor::allocate(ti.dtype, ti.shape);
+        else  // every op writes all of its outputs (arena memory is not zeroed either)
+          vals[size_t(o)] = Tensor::allocate_uninitialized(ti.dtype, ti.shape);
       }
       if (sp.scratch_offset >= 0) scratch = arena + sp.scratch_offset;
     }
