@@ -8,6 +8,7 @@
       "cpp/cpu/features.cc",
       "cpp/graph/ir.cc",
       "cpp/ops/registry.cc",
+      "cpp/ops/op_types.cc",
       "cpp/ops/control_flow.cc",
       "cpp/runtime/subgraph.cc",
       "cpp/ops/elementwise_ops.cc",

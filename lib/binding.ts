@@ -1,5 +1,6 @@
 // The only file that loads the native addon; it describes the addon's surface as interfaces.
 import * as path from 'node:path';
+import type { OpSupport } from './info';
 
 export interface NativeIoInfo {
   name: string;
@@ -66,7 +67,7 @@ export interface NativeBinding {
   load(source: string | Uint8Array, options: NativeLoadOptions): Promise<NativeNetwork>;
   loadSync(source: string | Uint8Array, options: NativeLoadOptions): NativeNetwork;
   cpuInfo(): NativeCpuInfo;
-  registeredOps(): Array<{ domain: string; opType: string; since: number; until: number }>;
+  registeredOps(): OpSupport[];
   modelFlops(source: string | Uint8Array, inputShapes: Record<string, number[]>, baseDir?: string): NativeFlopsInfo;
   fmaPeakGflops(threads: number): number;
 }

@@ -11,4 +11,4 @@ export { DTYPES } from './dtypes';
 export { LiteinferError } from './errors';
 export type { ErrorCode } from './errors';
 export { cpuInfo, fmaPeakGflops, modelFlops, supportedOps, version } from './info';
-export type { FlopsInfo } from './info';
+export type { FlopsInfo, OpSupport } from './info';

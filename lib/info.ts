@@ -9,8 +9,26 @@ export function cpuInfo(): NativeCpuInfo {
   return binding().cpuInfo();
 }
 
-/** Every supported op with its opset range, for docs and `liteinfer inspect`. */
-export function supportedOps(): Array<{ domain: string; opType: string; since: number; until: number }> {
+/** One registration of an op: what {@link supportedOps} lists. */
+export interface OpSupport {
+  /** "ai.onnx", or "liteinfer" for fused nodes that graph optimization creates. */
+  domain: string;
+  opType: string;
+  /** The inclusive opset range this registration serves. */
+  since: number;
+  until: number;
+  /** Element types of the op's main type T (dtype names); empty for ops without inputs. */
+  types: string[];
+  /** Element types its outputs can have (the same as `types` when the outputs have type T). */
+  outputTypes: string[];
+  /** CPU paths with SIMD kernels (float32) besides the portable one: "avx2", "neon". */
+  simd: string[];
+  /** Conditions on the types or the algorithm ("integer types from opset 12"); may be empty. */
+  note: string;
+}
+
+/** Every supported op with its opset range, types and SIMD paths, for docs and `liteinfer inspect`. */
+export function supportedOps(): OpSupport[] {
   return binding().registeredOps();
 }
 

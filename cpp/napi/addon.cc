@@ -6,6 +6,7 @@
 #include "napi/network.h"
 #include "onnx/loader.h"
 #include "ops/op.h"
+#include "ops/op_types.h"
 #include "runtime/flops.h"
 
 namespace li::napi {
@@ -47,6 +48,20 @@ Napi::Value registered_ops_js(const Napi::CallbackInfo& info) {
     o.Set("opType", ops[i].op_type);
     o.Set("since", Napi::Number::New(env, double(ops[i].since)));
     o.Set("until", Napi::Number::New(env, double(ops[i].until)));
+    const OpTypeInfo* t = op_type_info(ops[i].domain, ops[i].op_type);
+    auto names = [&](DTypeSet set) {
+      Napi::Array r = Napi::Array::New(env);
+      for (int d = 1; d <= 16; ++d)
+        if (set & (DTypeSet(1) << d)) r.Set(r.Length(), dtype_name(DType(d)));
+      return r;
+    };
+    o.Set("types", names(t ? t->types : 0));
+    o.Set("outputTypes", names(t ? (t->outputs ? t->outputs : t->types) : 0));
+    Napi::Array simd = Napi::Array::New(env);
+    if (t && (t->simd & kSimdAvx2)) simd.Set(simd.Length(), "avx2");
+    if (t && (t->simd & kSimdNeon)) simd.Set(simd.Length(), "neon");
+    o.Set("simd", simd);
+    o.Set("note", t ? t->note : "");
     a.Set(uint32_t(i), o);
   }
   return a;

@@ -203,7 +203,11 @@ class DropoutOp : public Op {
         ctx.error("training_mode needs float data, got ", dtype_name(x.dtype));
     }
     ctx.outputs[0] = {x.dtype, x.shape, nullptr};
-    if (ctx.outputs.size() > 1) ctx.outputs[1] = {mask_is_bool_ ? DType::Bool : x.dtype, x.shape, nullptr};
+    if (ctx.outputs.size() > 1) {
+      // Before opset 10 the mask has the data's type: all ones, which a string cannot hold.
+      if (!mask_is_bool_ && x.dtype == DType::String) ctx.error("output 'mask' cannot be a string tensor");
+      ctx.outputs[1] = {mask_is_bool_ ? DType::Bool : x.dtype, x.shape, nullptr};
+    }
     return true;
   }
   void run(ExecContext& ctx) const override {
@@ -218,7 +222,6 @@ class DropoutOp : public Op {
     copy_tensor_data(ctx.pool, *ctx.inputs[0], *ctx.outputs[0]);
     Tensor* mask = ctx.outputs.size() > 1 ? ctx.outputs[1] : nullptr;
     if (mask && mask->numel() > 0) {
-      if (mask->dtype == DType::String) fail(ErrorCode::UnsupportedOp, desc_, ": string mask");
       uint64_t one = 0;
       store_scalar(mask->dtype, 1.0, &one);
       fill_bytes(mask->dtype, mask->data, mask->numel(), &one);

@@ -1,8 +1,11 @@
-// Thread pool and memory planner.
+// Thread pool, memory planner, op registry.
 #include <atomic>
+#include <cstdio>
 #include <vector>
 
 #include "core/thread_pool.h"
+#include "ops/op.h"
+#include "ops/op_types.h"
 #include "runtime/memory_planner.h"
 #include "testing.h"
 
@@ -70,4 +73,14 @@ TEST(memory_planner_never_overlaps_live_tensors) {
       bool space = p.offsets[i] < p.offsets[j] + r[j].bytes && p.offsets[j] < p.offsets[i] + r[i].bytes;
       CHECK(!(time && space));
     }
+}
+
+// docs/operators.md and supportedOps() list types and SIMD paths from ops/op_types.cc: a new
+// op without an entry there fails here.
+TEST(every_registered_op_has_a_type_entry) {
+  for (const li::OpRegistration& r : li::registered_ops()) {
+    const li::OpTypeInfo* t = li::op_type_info(r.domain, r.op_type);
+    if (!t) std::fprintf(stderr, "no ops/op_types.cc entry for %s:%s\n", r.domain.c_str(), r.op_type.c_str());
+    CHECK(t != nullptr);
+  }
 }
