@@ -41,6 +41,7 @@ export interface NativeNetwork {
   planMemory(feeds: NativeTensor[]): NativeMemoryInfo;
   stats(): NativeStats;
   threads(): number;
+  clone(threads: number): NativeNetwork;
   dispose(): void;
 }
 

@@ -217,6 +217,32 @@ export class Network {
     }
   }
 
+  /**
+   * A second Network over the same loaded model: the weights (as packed for the kernels) are
+   * shared, one copy in memory for any number of clones; each clone has its own thread pool and
+   * working memory, so clones run at the same time (a server's instances). Disposing one does not
+   * affect the others; the weights are freed with the last of them.
+   *
+   * @param options threads for the clone (default: the same as this Network)
+   * @example
+   * const second = net.clone({ threads: 1 });
+   */
+  clone(options?: { threads?: number }): Network {
+    if (options !== undefined && (typeof options !== 'object' || options === null)) {
+      invalidArgument('options', 'an object', options);
+    }
+    const threads = options?.threads;
+    if (threads !== undefined && (!Number.isInteger(threads) || threads < 1 || threads > 1024)) {
+      invalidArgument('options.threads', 'an integer between 1 and 1024', threads);
+    }
+    const native = this.#nativeOrThrow();
+    try {
+      return new Network(native.clone(threads ?? 0));
+    } catch (err) {
+      throw fromNative(err);
+    }
+  }
+
   /** Model facts: opsets, op counts after optimization, parameter count, producer. */
   stats(): NativeStats {
     return this.#nativeOrThrow().stats();

@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 
 import { LiteinferError, Network, Tensor } from '../dist/index.js';
-import { GraphBuilder } from './onnx/builder';
+import { attr, GraphBuilder } from './onnx/builder';
 
 const ROOT = path.join(__dirname, '..');
 
@@ -219,6 +219,55 @@ describe('Network', () => {
       expect(got[i]).toBeCloseTo(-Math.tanh(av + 1 / (1 + Math.exp(-av))), 5);
     }
     net.dispose();
+  });
+
+  it('clones share the weights, run concurrently with the same results, and outlive the original', async () => {
+    const n = 1024;  // 4 MiB per weight, 24 MiB in all: a copy would show in RSS
+    const g = new GraphBuilder('wide');
+    let h = g.input('x', 'float32', [4, n]);
+    for (let i = 0; i < 6; i++) h = g.node('MatMul', [h, g.initializer(`w${i}`, 'float32', [n, n], undefined, { scale: 1 / 32 })]);
+    g.output(h, 'float32', [4, n]);
+    const net = await Network.load(g.toModel({ opset: 17 }), { threads: 1 });
+    const x = new Tensor('float32', Float32Array.from({ length: 4 * n }, (_, i) => Math.sin(i)), [4, n]);
+    const want = (await net.run({ x }))[net.outputs[0].name].data as Float32Array;
+    const rss0 = process.memoryUsage().rss;
+    const clones = [net.clone(), net.clone({ threads: 2 }), net.clone({ threads: 1 })];
+    const grown = process.memoryUsage().rss - rss0;
+    expect(clones[1].threads).toBe(2);
+    expect(clones[0].memoryInfo().weightsBytes).toBe(net.memoryInfo().weightsBytes);
+    expect(grown).toBeLessThan(12 << 20);  // three copies of the weights would be 72 MiB
+    const all = [net, ...clones];
+    const results = await Promise.all(all.flatMap((m) => [m.run({ x }), m.run({ x })]));
+    for (const r of results) expect(r[net.outputs[0].name].data).toEqual(want);
+    net.dispose();
+    expect(clones[0].runSync({ x })[net.outputs[0].name].data).toEqual(want);
+    expect(() => net.clone()).toThrow(expect.objectContaining({ code: 'DISPOSED' }));
+    expect(() => clones[0].clone({ threads: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    for (const c of clones) c.dispose();
+  });
+
+  it('clones of a model with an If subgraph run concurrently, each on its own pool', async () => {
+    const g = new GraphBuilder('if_clone');
+    const cond = g.input('cond', 'bool', []);
+    const x = g.input('x', 'float32', [64, 64]);
+    const w = g.initializer('w', 'float32', [64, 64], undefined, { scale: 0.1 });
+    const then = new GraphBuilder('then');
+    then.output(then.node('MatMul', [x, w], {}, { outputs: ['t'] }), 'float32');
+    const els = new GraphBuilder('else');
+    els.output(els.node('Neg', [x], {}, { outputs: ['e'] }), 'float32');
+    const out = g.node('If', [cond], { then_branch: attr.g(then), else_branch: attr.g(els) }, { outputs: ['r'] });
+    g.output(out, 'float32', [64, 64]);
+    const net = await Network.load(g.toModel({ opset: 17 }), { threads: 2 });
+    const clone = net.clone();
+    const feeds = (c: boolean, k: number) => ({
+      cond: new Tensor('bool', Uint8Array.from([c ? 1 : 0]), []),
+      x: new Tensor('float32', Float32Array.from({ length: 64 * 64 }, (_, i) => Math.cos(i * k)), [64, 64]),
+    });
+    const want = [1, 2, 3, 4].map((k) => net.runSync(feeds(k % 2 === 0, k)).r.data);
+    const got = await Promise.all([1, 2, 3, 4].flatMap((k) => [net, clone].map((m) => m.run(feeds(k % 2 === 0, k)))));
+    got.forEach((r, i) => expect(r.r.data).toEqual(want[i >> 1]));
+    net.dispose();
+    clone.dispose();
   });
 
   it('runs in worker_threads, one Network per worker', async () => {

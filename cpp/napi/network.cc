@@ -285,6 +285,7 @@ Napi::Function NativeNetwork::define(Napi::Env env) {
                       InstanceMethod("planMemory", &NativeNetwork::plan_memory),
                       InstanceMethod("stats", &NativeNetwork::stats),
                       InstanceMethod("threads", &NativeNetwork::threads),
+                      InstanceMethod("clone", &NativeNetwork::clone),
                       InstanceMethod("cancel", &NativeNetwork::cancel),
                       InstanceMethod("dispose", &NativeNetwork::dispose)});
 }
@@ -298,6 +299,16 @@ NativeNetwork::NativeNetwork(const Napi::CallbackInfo& info) : Napi::ObjectWrap<
 std::shared_ptr<Session> NativeNetwork::session(Napi::Env env) const {
   if (!session_) fail(ErrorCode::Disposed, "this Network has been disposed");
   return session_;
+}
+
+// clone(threads) -> NativeNetwork sharing this one's weights (threads 0: the same count).
+Napi::Value NativeNetwork::clone(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guard(env, [&]() -> Napi::Value {
+    int threads = info.Length() > 0 && info[0].IsNumber() ? info[0].As<Napi::Number>().Int32Value() : 0;
+    std::shared_ptr<Session> copy(session(env)->clone(threads));
+    return wrap_session(env, std::move(copy));
+  });
 }
 
 Napi::Value NativeNetwork::inputs(const Napi::CallbackInfo& info) {

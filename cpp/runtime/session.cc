@@ -117,7 +117,7 @@ std::string node_label(const Node& n, int64_t opset) {
 }  // namespace
 
 Session::Session(Model model, const SessionOptions& options)
-    : compiled_(new Compiled), options_(options),
+    : compiled_(std::make_shared<Compiled>()), options_(options),
       own_pool_(options.shared_pool ? nullptr
                                     : new ThreadPool(options.threads > 0 ? options.threads
                                                                          : ThreadPool::hardware_threads())),
@@ -265,9 +265,34 @@ void Session::plan_declared_shapes() {
 
 Session::~Session() = default;
 
+Session::Session(const Session& from, int threads)
+    : compiled_(from.compiled_), inputs_(from.inputs_), outputs_(from.outputs_), stats_(from.stats_),
+      options_(from.options_),
+      own_pool_(new ThreadPool(threads > 0 ? threads : from.pool_.size())), pool_(*own_pool_),
+      profile_(from.profile_) {
+  options_.shared_pool = nullptr;
+  options_.threads = pool_.size();
+  plan_declared_shapes();  // the ops packed their weights for this plan already: cheap
+}
+
+std::unique_ptr<Session> Session::clone(int threads) const {
+  if (options_.shared_pool) fail(ErrorCode::Internal, "a subgraph session cannot be cloned");
+  return std::unique_ptr<Session>(new Session(*this, threads));
+}
+
+namespace {
+// The pool of the Session::run executing on this thread. A subgraph session (created with a
+// shared pool) runs on its caller's pool, so clones sharing one If/Loop body each use their own.
+thread_local ThreadPool* t_caller_pool = nullptr;
+}  // namespace
+
+ThreadPool& Session::exec_pool() {
+  return options_.shared_pool && t_caller_pool ? *t_caller_pool : pool_;
+}
+
 std::shared_ptr<const Session::Plan> Session::get_plan(
     const std::vector<const Tensor*>& feeds, const std::vector<int>& wanted) {
-  Compiled& c = *compiled_;
+  const Compiled& c = *compiled_;
   std::string key;
   for (const Tensor* t : feeds)
     key += t ? cat(int(t->dtype), shape_str(t->shape), ";") : std::string("-;");
@@ -356,7 +381,7 @@ std::shared_ptr<const Session::Plan> Session::get_plan(
         if (i >= 0 && !v) v = &shape_stand_ins[stand_in++];
         vals.push_back(v);
       }
-      std::vector<Tensor> outs = evaluate(s, vals, pool_);
+      std::vector<Tensor> outs = evaluate(s, vals, exec_pool());
       for (size_t j = 0; j < s.out.size(); ++j) {
         int o = s.out[j];
         if (o < 0) continue;
@@ -486,7 +511,7 @@ void check_feed(const IoInfo& io, const Tensor& t) {
 
 std::vector<Tensor> Session::run(const std::vector<NamedTensor>& feeds,
                                  const std::vector<std::string>& output_names) {
-  Compiled& c = *compiled_;
+  const Compiled& c = *compiled_;
   // Match feeds to inputs.
   std::vector<const Tensor*> by_input(c.input_ids.size(), nullptr);
   for (const NamedTensor& f : feeds) {
@@ -523,6 +548,12 @@ std::vector<Tensor> Session::run(const std::vector<NamedTensor>& feeds,
   }
 
   std::lock_guard<std::mutex> lock(run_mutex_);
+  ThreadPool& pool = exec_pool();
+  struct CallerPool {  // subgraph sessions this run reaches use `pool`
+    ThreadPool* saved = t_caller_pool;
+    explicit CallerPool(ThreadPool* p) { t_caller_pool = p; }
+    ~CallerPool() { t_caller_pool = saved; }
+  } caller_pool(&pool);
   std::shared_ptr<const Plan> plan = get_plan(by_input, wanted);
   last_plan_ = plan;
   if (plan->arena_bytes > arena_capacity_) {
@@ -580,7 +611,7 @@ std::vector<Tensor> Session::run(const std::vector<NamedTensor>& feeds,
       }
       if (sp.scratch_offset >= 0) scratch = arena + sp.scratch_offset;
     }
-    ExecContext ectx{ins, {}, pool_, scratch};
+    ExecContext ectx{ins, {}, pool, scratch};
     for (int o : s.out) ectx.outputs.push_back(o < 0 ? nullptr : &vals[size_t(o)]);
     if (!profile_) {
       s.op->run(ectx);
@@ -630,7 +661,7 @@ MemoryInfo Session::memory_info() {
 }
 
 MemoryInfo Session::plan_memory(const std::vector<NamedTensor>& feeds) {
-  Compiled& c = *compiled_;
+  const Compiled& c = *compiled_;
   std::vector<const Tensor*> by_input(c.input_ids.size(), nullptr);
   for (const NamedTensor& f : feeds)
     for (size_t i = 0; i < inputs_.size(); ++i)

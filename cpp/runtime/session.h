@@ -55,6 +55,11 @@ class Session {
   Session(Model model, const SessionOptions& options);
   ~Session();
 
+  // A second session over the same compiled graph: the constants and packed weights (and the
+  // op objects holding them) are shared, read-only; the clone has its own plans, arena and
+  // thread pool (`threads` 0: as many as this one), so clones run concurrently.
+  std::unique_ptr<Session> clone(int threads) const;
+
   const std::vector<IoInfo>& inputs() const { return inputs_; }
   const std::vector<IoInfo>& outputs() const { return outputs_; }
   ModelStats stats() const { return stats_; }
@@ -73,11 +78,13 @@ class Session {
   struct Compiled;
 
  private:
+  Session(const Session& from, int threads);
   void plan_declared_shapes();
+  ThreadPool& exec_pool();
   std::shared_ptr<const Plan> get_plan(const std::vector<const Tensor*>& feeds_by_input,
                                        const std::vector<int>& wanted_outputs);
 
-  std::unique_ptr<Compiled> compiled_;
+  std::shared_ptr<Compiled> compiled_;  // written by the constructor only; shared with clones
   std::vector<IoInfo> inputs_, outputs_;
   ModelStats stats_;
   SessionOptions options_;
