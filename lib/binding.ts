@@ -1,6 +1,7 @@
 // The only file that loads the native addon; it describes the addon's surface as interfaces.
 import * as path from 'node:path';
 import type { OpSupport } from './info';
+import type { ProfileEvent } from './profile';
 
 export interface NativeIoInfo {
   name: string;
@@ -42,6 +43,8 @@ export interface NativeNetwork {
   stats(): NativeStats;
   threads(): number;
   clone(threads: number): NativeNetwork;
+  setProfiling(on: boolean): void;
+  takeProfile(): ProfileEvent[];
   dispose(): void;
 }
 

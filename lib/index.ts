@@ -12,3 +12,5 @@ export { LiteinferError } from './errors';
 export type { ErrorCode } from './errors';
 export { cpuInfo, fmaPeakGflops, modelFlops, supportedOps, version } from './info';
 export type { FlopsInfo, OpSupport } from './info';
+export { summarizeProfile, toChromeTrace } from './profile';
+export type { ProfileEvent, ProfileRow } from './profile';

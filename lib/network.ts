@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { binding, NativeIoInfo, NativeMemoryInfo, NativeNetwork, NativeStats, NativeTensor } from './binding';
 import { DataTypeMap, DType, DTYPE_CODES, dtypeFromCode } from './dtypes';
 import { describe, fromNative, invalidArgument, LiteinferError } from './errors';
+import type { ProfileEvent } from './profile';
 import { Tensor, TensorInput } from './tensor';
 
 /** Options for {@link Network.load}. */
@@ -241,6 +242,21 @@ export class Network {
     } catch (err) {
       throw fromNative(err);
     }
+  }
+
+  /**
+   * Starts recording each node's wall and CPU time in the following runs (costs two clock reads
+   * per node). See {@link Network.stopProfiling}, and `summarizeProfile` / `toChromeTrace`.
+   */
+  startProfiling(): void {
+    this.#nativeOrThrow().setProfiling(true);
+  }
+
+  /** Stops profiling and returns the events recorded since {@link Network.startProfiling}. */
+  stopProfiling(): ProfileEvent[] {
+    const native = this.#nativeOrThrow();
+    native.setProfiling(false);
+    return native.takeProfile();
   }
 
   /** Model facts: opsets, op counts after optimization, parameter count, producer. */

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 
-import { LiteinferError, Network, Tensor } from '../dist/index.js';
+import { LiteinferError, Network, summarizeProfile, Tensor } from '../dist/index.js';
 import { attr, GraphBuilder } from './onnx/builder';
 
 const ROOT = path.join(__dirname, '..');
@@ -268,6 +268,29 @@ describe('Network', () => {
     got.forEach((r, i) => expect(r.r.data).toEqual(want[i >> 1]));
     net.dispose();
     clone.dispose();
+  });
+
+  it('profiles runs: one event per node and run, only while profiling', async () => {
+    const net = await Network.load(smallModel(), { threads: 1 });
+    const x = new Tensor('float32', new Float32Array(8), [2, 4]);
+    net.runSync({ x });
+    net.startProfiling();
+    await net.run({ x });
+    net.runSync({ x });
+    const events = net.stopProfiling();
+    net.runSync({ x });
+    expect(net.stopProfiling()).toEqual([]);
+    const perRun = events.filter((e) => e.run === 1);
+    expect(events.filter((e) => e.run === 2)).toHaveLength(perRun.length);
+    expect(perRun.length).toBeGreaterThan(0);
+    for (const e of events) {
+      expect(e.durationUs).toBeGreaterThanOrEqual(0);
+      expect(e.inputShapes[0]).toEqual([2, 4]);
+    }
+    const summary = summarizeProfile(events);
+    expect(summary.runs).toBe(2);
+    expect(summary.byOp.reduce((s, r) => s + r.share, 0)).toBeCloseTo(1, 6);
+    net.dispose();
   });
 
   it('runs in worker_threads, one Network per worker', async () => {

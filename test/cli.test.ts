@@ -56,6 +56,21 @@ describe('liteinfer CLI', () => {
     expect(r.stdout).toMatch(/median\s+[\d.]+ ms/);
   });
 
+  it('profiles per op type and node, and writes a Chrome trace', () => {
+    const trace = path.join(dir, 'trace.json');
+    const r = cli('bench', model(dir), '--runs', '2', '--profile', '--profile-runs', '3', '--trace', trace, '--shape', 'x=4,3');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/profile\s+3 runs/);
+    expect(r.stdout).toMatch(/liteinfer\.MatMul\s+[\d.]+ ms\s+100\.0%\s+1x/);
+    const events = JSON.parse(fs.readFileSync(trace, 'utf8')).traceEvents.filter((e: { ph: string }) => e.ph === 'X');
+    expect(events).toHaveLength(3);  // one fused node x 3 runs
+    expect(events[0]).toMatchObject({ cat: 'liteinfer.MatMul', args: { run: 1, inputShapes: '[4,3] [3,2]' } });
+    expect(events[1].ts).toBeGreaterThan(events[0].ts);
+    const json = JSON.parse(cli('bench', model(dir), '--runs', '1', '--profile', '--json').stdout);
+    expect(json.profile.byOp[0]).toMatchObject({ name: 'liteinfer.MatMul', count: 10 });
+    expect(cli('bench', '--trace', trace).stderr).toMatch(/--trace needs --profile/);
+  });
+
   it('inspects a model', () => {
     const r = cli('inspect', model(dir));
     expect(r.status, r.stderr).toBe(0);

@@ -286,6 +286,8 @@ Napi::Function NativeNetwork::define(Napi::Env env) {
                       InstanceMethod("stats", &NativeNetwork::stats),
                       InstanceMethod("threads", &NativeNetwork::threads),
                       InstanceMethod("clone", &NativeNetwork::clone),
+                      InstanceMethod("setProfiling", &NativeNetwork::set_profiling),
+                      InstanceMethod("takeProfile", &NativeNetwork::take_profile),
                       InstanceMethod("cancel", &NativeNetwork::cancel),
                       InstanceMethod("dispose", &NativeNetwork::dispose)});
 }
@@ -308,6 +310,43 @@ Napi::Value NativeNetwork::clone(const Napi::CallbackInfo& info) {
     int threads = info.Length() > 0 && info[0].IsNumber() ? info[0].As<Napi::Number>().Int32Value() : 0;
     std::shared_ptr<Session> copy(session(env)->clone(threads));
     return wrap_session(env, std::move(copy));
+  });
+}
+
+Napi::Value NativeNetwork::set_profiling(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guard(env, [&]() -> Napi::Value {
+    session(env)->set_profiling(info.Length() > 0 && info[0].ToBoolean());
+    return env.Undefined();
+  });
+}
+
+// takeProfile() -> [{ run, node, op, startUs, durationUs, cpuUs, inputShapes }]
+Napi::Value NativeNetwork::take_profile(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guard(env, [&]() -> Napi::Value {
+    std::vector<ProfileEvent> events = session(env)->take_profile();
+    Napi::Array a = Napi::Array::New(env, events.size());
+    for (size_t i = 0; i < events.size(); ++i) {
+      const ProfileEvent& e = events[i];
+      Napi::Object o = Napi::Object::New(env);
+      o.Set("run", Napi::Number::New(env, double(e.run)));
+      o.Set("node", e.node);
+      o.Set("op", e.op);
+      o.Set("startUs", Napi::Number::New(env, e.start_us));
+      o.Set("durationUs", Napi::Number::New(env, e.duration_us));
+      o.Set("cpuUs", Napi::Number::New(env, e.cpu_us));
+      Napi::Array shapes = Napi::Array::New(env, e.input_shapes.size());
+      for (size_t k = 0; k < e.input_shapes.size(); ++k) {
+        Napi::Array dims = Napi::Array::New(env, e.input_shapes[k].size());
+        for (size_t d = 0; d < e.input_shapes[k].size(); ++d)
+          dims.Set(uint32_t(d), Napi::Number::New(env, double(e.input_shapes[k][d])));
+        shapes.Set(uint32_t(k), dims);
+      }
+      o.Set("inputShapes", shapes);
+      a.Set(uint32_t(i), o);
+    }
+    return a;
   });
 }
 

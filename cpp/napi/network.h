@@ -30,6 +30,8 @@ class NativeNetwork : public Napi::ObjectWrap<NativeNetwork> {
   Napi::Value stats(const Napi::CallbackInfo& info);
   Napi::Value threads(const Napi::CallbackInfo& info);
   Napi::Value clone(const Napi::CallbackInfo& info);
+  Napi::Value set_profiling(const Napi::CallbackInfo& info);
+  Napi::Value take_profile(const Napi::CallbackInfo& info);
   Napi::Value dispose(const Napi::CallbackInfo& info);
 
   Napi::Value cancel(const Napi::CallbackInfo& info);

@@ -234,7 +234,7 @@ Session::Session(Model model, const SessionOptions& options)
   stats_.nodes_after_optimization = int64_t(c.steps.size());
   // LITEINFER_PROFILE=1 prints every node's run time to stderr (a debugging aid).
   const char* prof = std::getenv("LITEINFER_PROFILE");
-  profile_ = prof && *prof && *prof != '0';
+  print_profile_ = prof && *prof && *prof != '0';
   plan_declared_shapes();
 }
 
@@ -269,7 +269,7 @@ Session::Session(const Session& from, int threads)
     : compiled_(from.compiled_), inputs_(from.inputs_), outputs_(from.outputs_), stats_(from.stats_),
       options_(from.options_),
       own_pool_(new ThreadPool(threads > 0 ? threads : from.pool_.size())), pool_(*own_pool_),
-      profile_(from.profile_) {
+      print_profile_(from.print_profile_) {
   options_.shared_pool = nullptr;
   options_.threads = pool_.size();
   plan_declared_shapes();  // the ops packed their weights for this plan already: cheap
@@ -556,6 +556,7 @@ std::vector<Tensor> Session::run(const std::vector<NamedTensor>& feeds,
   } caller_pool(&pool);
   std::shared_ptr<const Plan> plan = get_plan(by_input, wanted);
   last_plan_ = plan;
+  if (record_profile_) ++profiled_runs_;
   if (plan->arena_bytes > arena_capacity_) {
     arena_ = aligned_alloc_shared(size_t(plan->arena_bytes));
     arena_capacity_ = plan->arena_bytes;
@@ -613,7 +614,7 @@ std::vector<Tensor> Session::run(const std::vector<NamedTensor>& feeds,
     }
     ExecContext ectx{ins, {}, pool, scratch};
     for (int o : s.out) ectx.outputs.push_back(o < 0 ? nullptr : &vals[size_t(o)]);
-    if (!profile_) {
+    if (!print_profile_ && !record_profile_) {
       s.op->run(ectx);
       continue;
     }
@@ -629,10 +630,25 @@ std::vector<Tensor> Session::run(const std::vector<NamedTensor>& feeds,
     s.op->run(ectx);
     double us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
     const double cpu = cpu_us() - c0;
-    std::string shapes;
-    for (const Tensor* in : ins) if (in) shapes += shape_str(in->shape);
-    std::fprintf(stderr, "[liteinfer profile] %9.1f us  %9.1f cpu-us  %-24s %s %s\n", us, cpu,
-                 s.node.op_type.c_str(), s.node.name.c_str(), shapes.c_str());
+    // Bounded, so profiling left on cannot grow without limit (about 100 MB at the cap).
+    constexpr size_t kMaxProfileEvents = size_t(1) << 20;
+    if (record_profile_ && profile_events_.size() < kMaxProfileEvents) {
+      ProfileEvent e;
+      e.run = profiled_runs_;
+      e.node = s.node.name;
+      e.op = s.node.domain.empty() ? s.node.op_type : s.node.domain + "." + s.node.op_type;
+      e.start_us = std::chrono::duration<double, std::micro>(t0 - profile_epoch_).count();
+      e.duration_us = us;
+      e.cpu_us = cpu;
+      for (const Tensor* in : ins) e.input_shapes.push_back(in ? in->shape : Shape{});
+      profile_events_.push_back(std::move(e));
+    }
+    if (print_profile_) {
+      std::string shapes;
+      for (const Tensor* in : ins) if (in) shapes += shape_str(in->shape);
+      std::fprintf(stderr, "[liteinfer profile] %9.1f us  %9.1f cpu-us  %-24s %s %s\n", us, cpu,
+                   s.node.op_type.c_str(), s.node.name.c_str(), shapes.c_str());
+    }
   }
 
   std::vector<Tensor> result;
@@ -658,6 +674,23 @@ MemoryInfo Session::memory_info() {
     m.intermediate_bytes = last_plan_->intermediate_bytes;
   }
   return m;
+}
+
+void Session::set_profiling(bool on) {
+  std::lock_guard<std::mutex> lock(run_mutex_);
+  if (on && !record_profile_) {
+    profile_events_.clear();
+    profiled_runs_ = 0;
+    profile_epoch_ = std::chrono::steady_clock::now();
+  }
+  record_profile_ = on;
+}
+
+std::vector<ProfileEvent> Session::take_profile() {
+  std::lock_guard<std::mutex> lock(run_mutex_);
+  std::vector<ProfileEvent> events;
+  events.swap(profile_events_);
+  return events;
 }
 
 MemoryInfo Session::plan_memory(const std::vector<NamedTensor>& feeds) {

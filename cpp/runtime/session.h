@@ -3,6 +3,7 @@
 // Run: a plan per input-shape signature (shapes, plan-time folded shape arithmetic, a static
 // memory arena by lifetime), cached; nodes whose shapes depend on data run dynamically.
 #pragma once
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -45,6 +46,16 @@ struct ModelStats {
   std::string producer;
 };
 
+// One node's execution in a profiled run (Session::set_profiling).
+struct ProfileEvent {
+  int64_t run = 0;           // the profiled run it belongs to, from 1
+  std::string node, op;      // node name and op type ("domain.Op" for non-ai.onnx ops)
+  double start_us = 0;       // since the profile started
+  double duration_us = 0;    // wall time
+  double cpu_us = 0;         // the calling thread's CPU time (excludes time taken by other processes)
+  std::vector<Shape> input_shapes;
+};
+
 struct NamedTensor {
   std::string name;
   Tensor tensor;
@@ -71,6 +82,11 @@ class Session {
   std::vector<Tensor> run(const std::vector<NamedTensor>& feeds,
                           const std::vector<std::string>& output_names);
 
+  // Profiling: while on, every run records one event per node executed (from the next run).
+  // take_profile() returns the events recorded since profiling started or was last taken.
+  void set_profiling(bool on);
+  std::vector<ProfileEvent> take_profile();
+
   // Plans a signature without running (inputs' dtypes and shapes) and returns its memory info.
   MemoryInfo plan_memory(const std::vector<NamedTensor>& feeds);
 
@@ -95,7 +111,11 @@ class Session {
   std::shared_ptr<const Plan> last_plan_;
   std::shared_ptr<void> arena_;
   int64_t arena_capacity_ = 0;
-  bool profile_ = false;
+  bool print_profile_ = false;   // LITEINFER_PROFILE=1: every node's time to stderr
+  bool record_profile_ = false;  // set_profiling(true)
+  std::vector<ProfileEvent> profile_events_;
+  std::chrono::steady_clock::time_point profile_epoch_;
+  int64_t profiled_runs_ = 0;
 };
 
 }  // namespace li

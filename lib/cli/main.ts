@@ -8,6 +8,7 @@ import { LiteinferError } from '../errors';
 import { cpuInfo, version } from '../info';
 import { Network } from '../network';
 import { readNpy, writeNpy } from '../npy';
+import { ProfileRow, summarizeProfile, toChromeTrace } from '../profile';
 import { Tensor } from '../tensor';
 import { parseShapes, randomFeeds } from './feeds';
 
@@ -35,6 +36,9 @@ Options:
   --warmup N          untimed runs first (default 5)
   --shape name=dims   concrete shape for an input with symbolic dims, e.g. --shape x=1,3,224,224
                       (repeatable; symbolic dims default to 1)
+  --profile           after the timed runs, profile 10 more (--profile-runs N) and print the time
+                      per op type and the 15 slowest nodes (fused nodes show as liteinfer.*)
+  --trace file.json   with --profile: also write a Chrome trace (chrome://tracing, ui.perfetto.dev)
   --json              print the results as JSON
   -h, --help          this help`,
   inspect: `Usage: liteinfer inspect <model.onnx> [options]
@@ -89,9 +93,11 @@ async function bench(argv: string[]): Promise<void> {
     options: {
       threads: { type: 'string' }, runs: { type: 'string' }, warmup: { type: 'string' },
       shape: { type: 'string', multiple: true }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      profile: { type: 'boolean' }, 'profile-runs': { type: 'string' }, trace: { type: 'string' },
     },
   });
   if (values.help) return void console.log(HELP.bench);
+  if (values.trace && !values.profile) fail('--trace needs --profile');
   const model = positionals[0] ?? BUILTIN_MODEL;
   const runs = positiveInt(values.runs, '--runs', 50);
   const warmup = Number(values.warmup ?? 5);
@@ -115,6 +121,16 @@ async function bench(argv: string[]): Promise<void> {
     progress(i + 1, runs, showProgress && performance.now() - started > 1000);
   }
   times.sort((a, b) => a - b);
+  let profile: ReturnType<typeof summarizeProfile> | undefined;
+  if (values.profile) {
+    // Profiled separately so the timing above stays free of the clock reads.
+    net.startProfiling();
+    const profileRuns = positiveInt(values['profile-runs'], '--profile-runs', 10);
+    for (let i = 0; i < profileRuns; i++) await net.run(feeds);
+    const events = net.stopProfiling();
+    profile = summarizeProfile(events);
+    if (values.trace) fs.writeFileSync(values.trace, JSON.stringify(toChromeTrace(events, path.basename(model))));
+  }
   const result = {
     model: positionals[0] ? path.resolve(model) : 'built-in (MobileNet-style)',
     cpu: cpuInfo().description,
@@ -124,6 +140,7 @@ async function bench(argv: string[]): Promise<void> {
     runsPerSecond: round(1000 / percentile(times, 50)),
     arenaBytes: net.memoryInfo().arenaBytes,
     runs,
+    ...(profile ? { profile } : {}),
   };
   net.dispose();
   if (values.json) return void console.log(JSON.stringify(result, null, 2));
@@ -135,6 +152,18 @@ first run  ${result.firstRunMs} ms
 median     ${result.medianMs} ms   (p90 ${result.p90Ms} ms, min ${result.minMs} ms, ${runs} runs)
 throughput ${result.runsPerSecond} runs/s
 arena      ${formatBytes(result.arenaBytes)}`);
+  if (profile) printProfile(profile, values.trace);
+}
+
+function printProfile(p: ReturnType<typeof summarizeProfile>, trace: string | undefined): void {
+  const row = (r: ProfileRow, width: number) =>
+    `  ${r.name.slice(0, width).padEnd(width)} ${(r.perRunUs / 1000).toFixed(3).padStart(9)} ms ${(r.share * 100).toFixed(1).padStart(5)}%  ${String(r.count / p.runs).padStart(4)}x`;
+  console.log(`profile    ${p.runs} runs, ${(p.totalUs / p.runs / 1000).toFixed(3)} ms of node time per run`);
+  console.log('  per op type                              per run    share  nodes');
+  for (const r of p.byOp) console.log(row(r, 38));
+  console.log('  slowest nodes                            per run    share');
+  for (const r of p.byNode.slice(0, 15)) console.log(row(r, 38).replace(/\s+\d+x$/, '') + `  ${r.op}`);
+  if (trace) console.log(`trace      ${path.resolve(trace)}`);
 }
 
 function round(x: number): number {
