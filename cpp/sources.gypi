@@ -89,6 +89,7 @@
       "cpp/kernels/x86/elementwise_avx2.cc",
       "cpp/kernels/x86/transpose_avx2.cc",
       "cpp/kernels/x86/depthwise_avx2.cc",
+      "cpp/kernels/x86/depthwise_c8_avx2.cc",
       "cpp/kernels/x86/gemm_avx2.cc",
       "cpp/kernels/x86/winograd_avx2.cc"
     ],

@@ -3,6 +3,7 @@
 //                      reference; the depthwise dispatch table
 //   im2col.cc          im2col / col2im over a column block (1-3 spatial dims, as 3-D)
 //   x86/depthwise_avx2 depthwise 2-D along the output width (3x3 s1/s2 fast paths)
+//   x86/depthwise_c8_avx2  depthwise 2-D, 8 channels per vector (small planes, strides)
 //   ref/pool_ref.cc    max / average pooling of one plane (1-3 spatial dims, as 3-D)
 // Kernels do no allocation and no threading: the ops in ops/convolution.cc, conv_transpose_op.cc
 // and pooling.cc own the thread pool and the scratch.
@@ -82,6 +83,12 @@ void f32_dwconv2d__ref(const DwGeom& g, const float* x, const float* w, float bi
 #if defined(LITEINFER_HAVE_AVX2)
 void f32_dwconv2d__avx2(const DwGeom& g, const float* x, const float* w, float bias, float* y,
                         const Activation& act);
+// nc <= 8 channels at once (x: nc consecutive input planes, w: [nc][KH*KW], bias: [nc] or null,
+// y: nc output planes) in an interleaved 8-channel layout, for short rows and strides; scratch
+// holds dwconv2d_c8_scratch_floats(g) floats. Only for a tier with AVX2.
+void f32_dwconv2d_c8__avx2(const DwGeom& g, int64_t nc, const float* x, const float* w,
+                           const float* bias, float* y, const Activation& act, float* scratch);
+size_t dwconv2d_c8_scratch_floats(const DwGeom& g);
 #endif
 // The kernel for a tier (a tier the host lacks gets the reference); tests force each tier.
 DwConv2dFn dwconv2d_kernel_for(CpuTier tier);

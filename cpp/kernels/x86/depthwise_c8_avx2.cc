@@ -1,0 +1,185 @@
+// AVX2+FMA depthwise 2-D convolution of 8 channels at once, through an interleaved layout: the
+// 8 input planes are transposed into a zero-padded [row][column][8 channels] buffer, so every
+// tap of an output pixel is one whole vector; the 8 output planes come back by the inverse
+// transpose. Small planes (7x7, 14x14) and strided convolutions are where this wins: the
+// per-plane kernel (depthwise_avx2.cc) fills vectors along a row, which wastes lanes when rows
+// are short and needs deinterleaving loads for stride 2; here the lanes are channels, so every
+// lane is always busy and a stride is just a larger step between pixels.
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+
+#include "kernels/conv_kernels.h"
+
+namespace li {
+
+namespace {
+
+// In-register transpose of 8 rows of 8 floats.
+inline void transpose8(__m256& r0, __m256& r1, __m256& r2, __m256& r3, __m256& r4, __m256& r5,
+                       __m256& r6, __m256& r7) {
+  __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
+  __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
+  __m256 t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5);
+  __m256 t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7);
+  __m256 u0 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(1, 0, 1, 0));
+  __m256 u1 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(3, 2, 3, 2));
+  __m256 u2 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(1, 0, 1, 0));
+  __m256 u3 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(3, 2, 3, 2));
+  __m256 u4 = _mm256_shuffle_ps(t4, t6, _MM_SHUFFLE(1, 0, 1, 0));
+  __m256 u5 = _mm256_shuffle_ps(t4, t6, _MM_SHUFFLE(3, 2, 3, 2));
+  __m256 u6 = _mm256_shuffle_ps(t5, t7, _MM_SHUFFLE(1, 0, 1, 0));
+  __m256 u7 = _mm256_shuffle_ps(t5, t7, _MM_SHUFFLE(3, 2, 3, 2));
+  r0 = _mm256_permute2f128_ps(u0, u4, 0x20);
+  r1 = _mm256_permute2f128_ps(u1, u5, 0x20);
+  r2 = _mm256_permute2f128_ps(u2, u6, 0x20);
+  r3 = _mm256_permute2f128_ps(u3, u7, 0x20);
+  r4 = _mm256_permute2f128_ps(u0, u4, 0x31);
+  r5 = _mm256_permute2f128_ps(u1, u5, 0x31);
+  r6 = _mm256_permute2f128_ps(u2, u6, 0x31);
+  r7 = _mm256_permute2f128_ps(u3, u7, 0x31);
+}
+
+inline __m256i first_lanes(int64_t n) {  // lanes [0, n) set
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32(int32_t(n)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+// Row `len` floats of nc sources (src[c] + i) into dst[i*8 + c], zero in lanes c >= nc. The
+// last partial group loads through a mask (nothing past `len` is read).
+void interleave(const float* const src[8], int64_t nc, int64_t len, float* dst) {
+  for (int64_t i = 0; i < len; i += 8) {
+    const int64_t n = std::min<int64_t>(8, len - i);
+    __m256 r[8];
+    const __m256i m = first_lanes(n);
+    for (int64_t c = 0; c < 8; ++c)
+      r[c] = c >= nc ? _mm256_setzero_ps() : n == 8 ? _mm256_loadu_ps(src[c] + i) : _mm256_maskload_ps(src[c] + i, m);
+    transpose8(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]);
+    float* d = dst + i * 8;
+    for (int64_t j = 0; j < n; ++j) _mm256_storeu_ps(d + j * 8, r[j]);
+  }
+}
+
+// The inverse: src[i*8 + c] for i < len into dst[c] + i, for the first nc channels.
+void deinterleave(const float* src, int64_t len, int64_t nc, float* const dst[8]) {
+  for (int64_t i = 0; i < len; i += 8) {
+    const int64_t n = std::min<int64_t>(8, len - i);
+    __m256 r[8];
+    for (int64_t j = 0; j < 8; ++j) r[j] = j < n ? _mm256_loadu_ps(src + (i + j) * 8) : _mm256_setzero_ps();
+    transpose8(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]);
+    if (n == 8) {
+      for (int64_t c = 0; c < nc; ++c) _mm256_storeu_ps(dst[c] + i, r[c]);
+    } else {
+      const __m256i m = first_lanes(n);
+      for (int64_t c = 0; c < nc; ++c) _mm256_maskstore_ps(dst[c] + i, m, r[c]);
+    }
+  }
+}
+
+// Output rows of the interleaved result `o` from the padded interleaved input `p` (pw pixels per
+// row): four pixels per step, four independent FMA chains sharing each tap's weight vector; a
+// row's last pixels are a step that overlaps the one before (recomputing a few pixels) rather
+// than single pixels, whose one chain would wait on FMA latency. With `clamp`, results are
+// clamped to [lo, hi] (Relu/Clip fused). K > 0 fixes a KxK kernel at compile time so its
+// weights stay in registers (3x3: 9 vectors).
+template <int K>
+void compute(const DwGeom& g, const float* p, int64_t pw, const float* wt, __m256 vb, bool clamp,
+             __m256 lo, __m256 hi, float* o) {
+  const int64_t KH = K ? K : g.KH, KW = K ? K : g.KW;
+  auto store = [&](float* d, __m256 a) { _mm256_storeu_ps(d, clamp ? _mm256_min_ps(_mm256_max_ps(a, lo), hi) : a); };
+  const int64_t sx = g.SW * 8, dx = g.DW * 8, dy = g.DH * pw * 8;
+  auto four = [&](const float* base, float* d) {
+    __m256 a0 = vb, a1 = vb, a2 = vb, a3 = vb;
+    for (int64_t kh = 0; kh < KH; ++kh) {
+      const float* r = base + kh * dy;
+      for (int64_t kw = 0; kw < KW; ++kw) {
+        const __m256 wv = _mm256_load_ps(wt + (kh * KW + kw) * 8);
+        const float* t = r + kw * dx;
+        a0 = _mm256_fmadd_ps(_mm256_loadu_ps(t), wv, a0);
+        a1 = _mm256_fmadd_ps(_mm256_loadu_ps(t + sx), wv, a1);
+        a2 = _mm256_fmadd_ps(_mm256_loadu_ps(t + 2 * sx), wv, a2);
+        a3 = _mm256_fmadd_ps(_mm256_loadu_ps(t + 3 * sx), wv, a3);
+      }
+    }
+    store(d, a0);
+    store(d + 8, a1);
+    store(d + 16, a2);
+    store(d + 24, a3);
+  };
+  for (int64_t oh = 0; oh < g.OH; ++oh) {
+    const float* prow = p + oh * g.SH * pw * 8;
+    float* orow = o + oh * g.OW * 8;
+    int64_t ow = 0;
+    for (; ow + 4 <= g.OW; ow += 4) four(prow + ow * sx, orow + ow * 8);
+    if (ow < g.OW && g.OW >= 4) {
+      four(prow + (g.OW - 4) * sx, orow + (g.OW - 4) * 8);
+      continue;
+    }
+    for (; ow < g.OW; ++ow) {
+      __m256 a = vb;
+      const float* base = prow + ow * sx;
+      for (int64_t kh = 0; kh < KH; ++kh)
+        for (int64_t kw = 0; kw < KW; ++kw)
+          a = _mm256_fmadd_ps(_mm256_loadu_ps(base + kh * dy + kw * dx), _mm256_load_ps(wt + (kh * KW + kw) * 8), a);
+      store(orow + ow * 8, a);
+    }
+  }
+}
+
+}  // namespace
+
+size_t dwconv2d_c8_scratch_floats(const DwGeom& g) {
+  const int64_t ph = (g.OH - 1) * g.SH + (g.KH - 1) * g.DH + 1;
+  const int64_t pw = (g.OW - 1) * g.SW + (g.KW - 1) * g.DW + 1;
+  return size_t(ph * pw * 8 + g.OH * g.OW * 8 + g.KH * g.KW * 8 + 16);
+}
+
+void f32_dwconv2d_c8__avx2(const DwGeom& g, int64_t nc, const float* x, const float* w,
+                           const float* bias, float* y, const Activation& act, float* scratch) {
+  // The padded input holds exactly the pixels the outputs read: row r is input row r - PT.
+  const int64_t ph = (g.OH - 1) * g.SH + (g.KH - 1) * g.DH + 1;
+  const int64_t pw = (g.OW - 1) * g.SW + (g.KW - 1) * g.DW + 1;
+  const int64_t ksz = g.KH * g.KW;
+  float* wt = reinterpret_cast<float*>((reinterpret_cast<uintptr_t>(scratch) + 31) & ~uintptr_t(31));
+  float* p = wt + ksz * 8;
+  float* o = p + ph * pw * 8;
+  // Weights per tap as 8-channel vectors (zero for missing channels).
+  for (int64_t k = 0; k < ksz; ++k)
+    for (int64_t c = 0; c < 8; ++c) wt[k * 8 + c] = c < nc ? w[c * ksz + k] : 0.f;
+  // Padded interleaved input: columns [c0, c1) of row r come from input row r - PT.
+  const int64_t c0 = std::min(pw, g.PL), c1 = std::max(c0, std::min(pw, g.W + g.PL));
+  const float* src[8];
+  for (int64_t r = 0; r < ph; ++r) {
+    float* pr = p + r * pw * 8;
+    const int64_t ih = r - g.PT;
+    if (ih < 0 || ih >= g.H) {
+      std::memset(pr, 0, size_t(pw * 8) * sizeof(float));
+      continue;
+    }
+    std::memset(pr, 0, size_t(c0 * 8) * sizeof(float));
+    for (int64_t c = 0; c < 8; ++c) src[c] = c < nc ? x + c * g.H * g.W + ih * g.W + (c0 - g.PL) : nullptr;
+    interleave(src, nc, c1 - c0, pr + c0 * 8);
+    std::memset(pr + c1 * 8, 0, size_t((pw - c1) * 8) * sizeof(float));
+  }
+  alignas(32) float b[8];
+  for (int64_t c = 0; c < 8; ++c) b[c] = bias && c < nc ? bias[c] : 0.f;
+  const __m256 vb = _mm256_load_ps(b);
+  // Relu and Clip clamp in registers; other activations run over the block afterwards.
+  const bool clamp = act.kind == Activation::Relu || act.kind == Activation::Clip;
+  const __m256 lo = _mm256_set1_ps(act.kind == Activation::Clip ? act.alpha : 0.f);
+  const __m256 hi = _mm256_set1_ps(act.kind == Activation::Clip ? act.beta : std::numeric_limits<float>::infinity());
+  if (g.KH == 3 && g.KW == 3) compute<3>(g, p, pw, wt, vb, clamp, lo, hi, o);
+  else compute<0>(g, p, pw, wt, vb, clamp, lo, hi, o);
+  const int64_t n = g.OH * g.OW;
+  if (!clamp && !act.none()) activation_f32(act, o, o, n * 8);
+  float* dst[8];
+  for (int64_t c = 0; c < 8; ++c) dst[c] = y + std::min(c, nc - 1) * n;
+  deinterleave(o, n, nc, dst);
+}
+
+}  // namespace li
+
+#endif  // __x86_64__
