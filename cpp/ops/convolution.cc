@@ -306,12 +306,12 @@ class ConvOp : public Op {
     const int64_t mult = g.C_out / g.group;
     const int64_t in_sz = d.H * d.W, out_sz = d.OH * d.OW, k_sz = d.KH * d.KW;
 #if defined(LITEINFER_HAVE_AVX2)
-    // 8 channels per vector (one input channel per output channel): every lane busy on short
-    // rows and strided taps, where the per-plane kernel wastes lanes. Stride-1 planes with long
-    // rows keep the per-plane kernel (measured 0.9-1.1x there, 1.5-2.5x below 56 columns).
+    // 8 channels per vector (one input channel per output channel): every lane busy whatever
+    // the row length or stride; measured 1.3x (112x112, 3x3) to 3x (7x7, strided) the per-plane
+    // kernel, which stays for channel multipliers > 1 and planes too large for the block buffer.
     const CpuTier tier = cpu_tier();
     const bool c8 = mult == 1 && (tier == CpuTier::Avx2 || tier == CpuTier::Avx512) &&
-                    (d.SW > 1 || d.OW < 64) && dwconv2d_c8_scratch_floats(d) <= (size_t(1) << 20);
+                    dwconv2d_c8_scratch_floats(d) <= (size_t(1) << 20);
     if (c8) {
       const int64_t blocks = (g.C_out + 7) / 8;
       const int64_t grain8 = std::max<int64_t>(1, kPlaneGrain / std::max<int64_t>(1, 8 * out_sz * k_sz));

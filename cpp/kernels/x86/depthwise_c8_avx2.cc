@@ -129,6 +129,54 @@ void compute(const DwGeom& g, const float* p, int64_t pw, const float* wt, __m25
   }
 }
 
+// 3x3, dilation 1, stride S (1 or 2): the four pixels of a step read 3S + 3 distinct vectors per
+// kernel row, each loaded once (S = 1: 18 loads for 36 FMAs instead of 36).
+template <int S>
+void compute3(const DwGeom& g, const float* p, int64_t pw, const float* wt, __m256 vb, bool clamp,
+              __m256 lo, __m256 hi, float* o) {
+  constexpr int T = 3 * S + 3;
+  __m256 wv[9];
+  for (int i = 0; i < 9; ++i) wv[i] = _mm256_load_ps(wt + i * 8);
+  auto store = [&](float* d, __m256 a) { _mm256_storeu_ps(d, clamp ? _mm256_min_ps(_mm256_max_ps(a, lo), hi) : a); };
+  auto four = [&](const float* base, float* d) {
+    __m256 a0 = vb, a1 = vb, a2 = vb, a3 = vb;
+    for (int kh = 0; kh < 3; ++kh) {
+      const float* r = base + kh * pw * 8;
+      __m256 t[T];
+      for (int i = 0; i < T; ++i) t[i] = _mm256_loadu_ps(r + i * 8);
+      for (int kw = 0; kw < 3; ++kw) {
+        const __m256 w = wv[kh * 3 + kw];
+        a0 = _mm256_fmadd_ps(t[kw], w, a0);
+        a1 = _mm256_fmadd_ps(t[S + kw], w, a1);
+        a2 = _mm256_fmadd_ps(t[2 * S + kw], w, a2);
+        a3 = _mm256_fmadd_ps(t[3 * S + kw], w, a3);
+      }
+    }
+    store(d, a0);
+    store(d + 8, a1);
+    store(d + 16, a2);
+    store(d + 24, a3);
+  };
+  for (int64_t oh = 0; oh < g.OH; ++oh) {
+    const float* prow = p + oh * S * pw * 8;
+    float* orow = o + oh * g.OW * 8;
+    int64_t ow = 0;
+    for (; ow + 4 <= g.OW; ow += 4) four(prow + ow * S * 8, orow + ow * 8);
+    if (ow == g.OW) continue;
+    if (g.OW >= 4) {
+      four(prow + (g.OW - 4) * S * 8, orow + (g.OW - 4) * 8);
+      continue;
+    }
+    for (; ow < g.OW; ++ow) {
+      __m256 a = vb;
+      const float* base = prow + ow * S * 8;
+      for (int kh = 0; kh < 3; ++kh)
+        for (int kw = 0; kw < 3; ++kw) a = _mm256_fmadd_ps(_mm256_loadu_ps(base + (kh * pw + kw) * 8), wv[kh * 3 + kw], a);
+      store(orow + ow * 8, a);
+    }
+  }
+}
+
 }  // namespace
 
 size_t dwconv2d_c8_scratch_floats(const DwGeom& g) {
@@ -171,7 +219,10 @@ void f32_dwconv2d_c8__avx2(const DwGeom& g, int64_t nc, const float* x, const fl
   const bool clamp = act.kind == Activation::Relu || act.kind == Activation::Clip;
   const __m256 lo = _mm256_set1_ps(act.kind == Activation::Clip ? act.alpha : 0.f);
   const __m256 hi = _mm256_set1_ps(act.kind == Activation::Clip ? act.beta : std::numeric_limits<float>::infinity());
-  if (g.KH == 3 && g.KW == 3) compute<3>(g, p, pw, wt, vb, clamp, lo, hi, o);
+  const bool k3 = g.KH == 3 && g.KW == 3 && g.DH == 1 && g.DW == 1 && g.SH == g.SW;
+  if (k3 && g.SW == 1) compute3<1>(g, p, pw, wt, vb, clamp, lo, hi, o);
+  else if (k3 && g.SW == 2) compute3<2>(g, p, pw, wt, vb, clamp, lo, hi, o);
+  else if (g.KH == 3 && g.KW == 3) compute<3>(g, p, pw, wt, vb, clamp, lo, hi, o);
   else compute<0>(g, p, pw, wt, vb, clamp, lo, hi, o);
   const int64_t n = g.OH * g.OW;
   if (!clamp && !act.none()) activation_f32(act, o, o, n * 8);
