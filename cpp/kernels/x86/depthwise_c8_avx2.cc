@@ -129,23 +129,26 @@ void compute(const DwGeom& g, const float* p, int64_t pw, const float* wt, __m25
   }
 }
 
-// 3x3, dilation 1, stride S (1 or 2): the four pixels of a step read 3S + 3 distinct vectors per
-// kernel row, each loaded once (S = 1: 18 loads for 36 FMAs instead of 36).
-template <int S>
-void compute3(const DwGeom& g, const float* p, int64_t pw, const float* wt, __m256 vb, bool clamp,
-              __m256 lo, __m256 hi, float* o) {
-  constexpr int T = 3 * S + 3;
-  __m256 wv[9];
-  for (int i = 0; i < 9; ++i) wv[i] = _mm256_load_ps(wt + i * 8);
+// KxK (3, 5 or 7), dilation 1, stride S (1 or 2): the four pixels of a step read 3S + K distinct
+// vectors per kernel row, each loaded once (3x3 stride 1: 18 loads for 36 FMAs instead of 36);
+// 3x3 keeps its nine weights in registers, larger kernels read each tap's weights from L1.
+template <int K, int S>
+void compute_k(const DwGeom& g, const float* p, int64_t pw, const float* wt, __m256 vb, bool clamp,
+               __m256 lo, __m256 hi, float* o) {
+  constexpr int T = 3 * S + K;
+  __m256 w3[9];
+  if (K == 3)
+    for (int i = 0; i < 9; ++i) w3[i] = _mm256_load_ps(wt + i * 8);
+  auto weight = [&](int i) { return K == 3 ? w3[i] : _mm256_load_ps(wt + i * 8); };
   auto store = [&](float* d, __m256 a) { _mm256_storeu_ps(d, clamp ? _mm256_min_ps(_mm256_max_ps(a, lo), hi) : a); };
   auto four = [&](const float* base, float* d) {
     __m256 a0 = vb, a1 = vb, a2 = vb, a3 = vb;
-    for (int kh = 0; kh < 3; ++kh) {
+    for (int kh = 0; kh < K; ++kh) {
       const float* r = base + kh * pw * 8;
       __m256 t[T];
       for (int i = 0; i < T; ++i) t[i] = _mm256_loadu_ps(r + i * 8);
-      for (int kw = 0; kw < 3; ++kw) {
-        const __m256 w = wv[kh * 3 + kw];
+      for (int kw = 0; kw < K; ++kw) {
+        const __m256 w = weight(kh * K + kw);
         a0 = _mm256_fmadd_ps(t[kw], w, a0);
         a1 = _mm256_fmadd_ps(t[S + kw], w, a1);
         a2 = _mm256_fmadd_ps(t[2 * S + kw], w, a2);
@@ -170,8 +173,8 @@ void compute3(const DwGeom& g, const float* p, int64_t pw, const float* wt, __m2
     for (; ow < g.OW; ++ow) {
       __m256 a = vb;
       const float* base = prow + ow * S * 8;
-      for (int kh = 0; kh < 3; ++kh)
-        for (int kw = 0; kw < 3; ++kw) a = _mm256_fmadd_ps(_mm256_loadu_ps(base + (kh * pw + kw) * 8), wv[kh * 3 + kw], a);
+      for (int kh = 0; kh < K; ++kh)
+        for (int kw = 0; kw < K; ++kw) a = _mm256_fmadd_ps(_mm256_loadu_ps(base + (kh * pw + kw) * 8), weight(kh * K + kw), a);
       store(orow + ow * 8, a);
     }
   }
@@ -219,9 +222,11 @@ void f32_dwconv2d_c8__avx2(const DwGeom& g, int64_t nc, const float* x, const fl
   const bool clamp = act.kind == Activation::Relu || act.kind == Activation::Clip;
   const __m256 lo = _mm256_set1_ps(act.kind == Activation::Clip ? act.alpha : 0.f);
   const __m256 hi = _mm256_set1_ps(act.kind == Activation::Clip ? act.beta : std::numeric_limits<float>::infinity());
-  const bool k3 = g.KH == 3 && g.KW == 3 && g.DH == 1 && g.DW == 1 && g.SH == g.SW;
-  if (k3 && g.SW == 1) compute3<1>(g, p, pw, wt, vb, clamp, lo, hi, o);
-  else if (k3 && g.SW == 2) compute3<2>(g, p, pw, wt, vb, clamp, lo, hi, o);
+  const bool square = g.KH == g.KW && g.DH == 1 && g.DW == 1 && g.SH == g.SW && (g.SW == 1 || g.SW == 2);
+  const bool s1 = g.SW == 1;
+  if (square && g.KH == 3) (s1 ? compute_k<3, 1> : compute_k<3, 2>)(g, p, pw, wt, vb, clamp, lo, hi, o);
+  else if (square && g.KH == 5) (s1 ? compute_k<5, 1> : compute_k<5, 2>)(g, p, pw, wt, vb, clamp, lo, hi, o);
+  else if (square && g.KH == 7) (s1 ? compute_k<7, 1> : compute_k<7, 2>)(g, p, pw, wt, vb, clamp, lo, hi, o);
   else if (g.KH == 3 && g.KW == 3) compute<3>(g, p, pw, wt, vb, clamp, lo, hi, o);
   else compute<0>(g, p, pw, wt, vb, clamp, lo, hi, o);
   const int64_t n = g.OH * g.OW;
