@@ -181,6 +181,17 @@ describe('Optional vs onnxruntime-node', () => {
     await againstOrt(g.toModel({ opset: 15 }), { x: f32([2, 5]) });
   });
 
+  it('opset 18: OptionalHasElement and OptionalGetElement on a plain tensor and on no input', async () => {
+    const g = new GraphBuilder('opt18');
+    const x = g.input('x', 'int32', [3, 1]);
+    g.output(g.node('OptionalHasElement', [x], {}, { outputs: ['has_x'] }), 'bool');
+    g.output(g.node('OptionalHasElement', [''], {}, { outputs: ['has_none'] }), 'bool');
+    g.output(g.node('Neg', [g.node('OptionalGetElement', [x])], {}, { outputs: ['y'] }), 'int32');
+    const seq = g.node('SplitToSequence', [x, i64c(g, [1])]);
+    g.output(g.node('SequenceLength', [g.node('OptionalGetElement', [seq])], {}, { outputs: ['n'] }), 'int64');
+    await againstOrt(g.toModel({ opset: 18 }), { x: i32([3, 1]) });
+  });
+
   it('an empty Optional from its type attribute has no element', async () => {
     const g = new GraphBuilder('opt_empty');
     g.input('x', 'float32', [1]);
