@@ -84,8 +84,9 @@ Tensor read_value(Napi::Object o, const std::string& n, int depth) {
       Napi::Value v = a.Get(i);
       if (!v.IsObject()) bad_input(cat("input '", n, "': element ", i, " must be a Tensor"));
       Tensor t = read_value(v.As<Napi::Object>(), n, depth + 1);
-      if (vk == ValueKind::Sequence && !t.is_tensor())
-        bad_input(cat("input '", n, "': element ", i, " must be a Tensor, got a ", value_kind_name(t.kind)));
+      if ((vk == ValueKind::Sequence && !t.is_tensor()) || t.kind == ValueKind::Optional)
+        bad_input(cat("input '", n, "': element ", i, " must be a ",
+                      vk == ValueKind::Sequence ? "Tensor" : "Tensor or a sequence", ", got a ", value_kind_name(t.kind)));
       if (dt == DType::Undefined) dt = t.dtype;
       if (t.dtype != dt)
         bad_input(cat("input '", n, "': element ", i, " has dtype ", dtype_name(t.dtype), ", element 0 ",

@@ -261,7 +261,7 @@ class LoopOp : public ControlFlowOp {
       ctx.invalid("has ", n.outputs.size(), " outputs, the body gives ", carried_, " loop-carried values and ",
                   scans_, " scan outputs");
     for (size_t i = 0; i < carried_; ++i)
-      if (!n.input_present(2 + i)) ctx.unsupported("loop-carried value ", i, " is omitted (optional values are not supported)");
+      if (!n.input_present(2 + i)) ctx.unsupported("loop-carried value ", i, " is omitted (an absent value is an empty Optional)");
     // iteration_num and cond are fed with the rank the body declares (scalar unless [1]).
     iter_shape_ = body_.inputs[0].has_shape && body_.inputs[0].dims.size() == 1 ? Shape{1} : Shape{};
     cond_shape_ = body_.inputs[1].has_shape && body_.inputs[1].dims.size() == 1 ? Shape{1} : Shape{};
