@@ -10,6 +10,7 @@
       "cpp/ops/registry.cc",
       "cpp/ops/op_types.cc",
       "cpp/ops/control_flow.cc",
+      "cpp/ops/sequence.cc",
       "cpp/runtime/subgraph.cc",
       "cpp/ops/elementwise_ops.cc",
       "cpp/ops/math_ops.cc",

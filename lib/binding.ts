@@ -8,6 +8,10 @@ export interface NativeIoInfo {
   dtype: number;
   /** null when the model declares no shape; a dim is a number, a symbol, or null (unknown). */
   shape: Array<number | string | null> | null;
+  /** Only for sequences (1) and optionals (2); dtype is then the element's. */
+  kind?: number;
+  /** For an optional: what it holds, a tensor (0) or a sequence (1). */
+  elementKind?: number;
 }
 
 export interface NativeTensor {
@@ -16,6 +20,16 @@ export interface NativeTensor {
   shape: number[];
   data: ArrayBufferView | string[];
 }
+
+/** A sequence (kind 1: its tensors) or an optional (kind 2: no item when absent, else one). */
+export interface NativeList {
+  name: string;
+  kind: 1 | 2;
+  dtype: number;
+  items: NativeValue[];
+}
+
+export type NativeValue = NativeTensor | NativeList;
 
 export interface NativeMemoryInfo {
   arenaBytes: number;
@@ -36,10 +50,10 @@ export interface NativeStats {
 export interface NativeNetwork {
   inputs(): NativeIoInfo[];
   outputs(): NativeIoInfo[];
-  run(feeds: NativeTensor[], outputs: string[]): Promise<NativeTensor[]>;
-  runSync(feeds: NativeTensor[], outputs: string[]): NativeTensor[];
+  run(feeds: NativeValue[], outputs: string[]): Promise<NativeValue[]>;
+  runSync(feeds: NativeValue[], outputs: string[]): NativeValue[];
   memoryInfo(): NativeMemoryInfo;
-  planMemory(feeds: NativeTensor[]): NativeMemoryInfo;
+  planMemory(feeds: NativeValue[]): NativeMemoryInfo;
   stats(): NativeStats;
   threads(): number;
   clone(threads: number): NativeNetwork;

@@ -3,7 +3,7 @@
  * @packageDocumentation
  */
 export { Network } from './network';
-export type { Feeds, LoadOptions, MemoryInfo, Outputs, RunOptions, TensorInfo } from './network';
+export type { Feeds, LoadOptions, MemoryInfo, Outputs, RunOptions, TensorInfo, Value } from './network';
 export { Tensor, floatToHalf, halfToFloat, floatToBfloat16, bfloat16ToFloat } from './tensor';
 export type { TensorInput } from './tensor';
 export type { DType, DataTypeMap, TensorData } from './dtypes';

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { binding, NativeIoInfo, NativeMemoryInfo, NativeNetwork, NativeStats, NativeTensor } from './binding';
+import { binding, NativeIoInfo, NativeMemoryInfo, NativeNetwork, NativeStats, NativeTensor, NativeValue } from './binding';
 import { DataTypeMap, DType, DTYPE_CODES, dtypeFromCode } from './dtypes';
 import { describe, fromNative, invalidArgument, LiteinferError } from './errors';
 import type { ProfileEvent } from './profile';
@@ -31,10 +31,25 @@ export interface RunOptions {
 /** A model input or output: a symbolic dim is its name (a string); an unknown one is '?'. */
 export interface TensorInfo {
   readonly name: string;
+  /** For a sequence or an optional: the dtype of its tensors. */
   readonly dtype: DType;
-  /** null when the model does not declare the rank. */
+  /** null when the model does not declare the rank (always for sequences and optionals). */
   readonly shape: ReadonlyArray<number | string> | null;
+  /**
+   * Present only when the value is not a tensor: 'sequence' (fed and returned as an array of
+   * Tensors of one dtype) or 'optional' (a Tensor, or an array for an optional sequence, or
+   * null when absent).
+   */
+  readonly kind?: 'sequence' | 'optional';
+  /** For an optional: what it holds when present. */
+  readonly elementKind?: 'tensor' | 'sequence';
 }
+
+/**
+ * Any value a model takes or gives: a tensor, a sequence (an array of Tensors of one dtype),
+ * or an optional (one of those, or null when absent).
+ */
+export type Value = Tensor | Tensor[] | null;
 
 /** The memory a Network uses, from its most recent plan. */
 export interface MemoryInfo {
@@ -48,21 +63,38 @@ export interface MemoryInfo {
   plansCached: number;
 }
 
-export type Feeds = Record<string, Tensor>;
+/** One value per model input, by name: a Tensor, or for sequence and optional inputs see {@link Value}. */
+export type Feeds = Record<string, Value>;
+/**
+ * The outputs by name. Typed as Tensors, which tensor outputs are; a sequence output is a
+ * Tensor[] and an optional one may be null: name those types with `run<{ seq: Tensor[] }>()`.
+ */
 export type Outputs = Record<string, Tensor>;
 
+const KIND_NAMES = { 1: 'sequence', 2: 'optional' } as const;
+
 function toInfo(io: NativeIoInfo): TensorInfo {
-  return Object.freeze({
+  const info: { -readonly [K in keyof TensorInfo]: TensorInfo[K] } = {
     name: io.name,
     dtype: (dtypeFromCode(io.dtype) ?? 'undefined') as DType,
     shape: io.shape ? Object.freeze(io.shape.map((d) => (d === null ? '?' : d))) : null,
-  });
+  };
+  if (io.kind === 1 || io.kind === 2) info.kind = KIND_NAMES[io.kind];
+  if (io.kind === 2) info.elementKind = io.elementKind === 1 ? 'sequence' : 'tensor';
+  return Object.freeze(info);
 }
 
-function fromNativeTensor(t: NativeTensor): Tensor {
+function fromNativeValue(v: NativeValue): Value {
+  if ('kind' in v && v.kind === 1) return v.items.map((t) => fromNativeValue(t) as Tensor);
+  if ('kind' in v && v.kind === 2) return v.items.length ? fromNativeValue(v.items[0]) : null;
+  const t = v as NativeTensor;
   const dtype = dtypeFromCode(t.dtype);
   if (!dtype) throw new LiteinferError('INTERNAL', `output '${t.name}' has an unknown dtype code ${t.dtype}`);
   return new Tensor(dtype, t.data as TensorInput<DType>, t.shape);
+}
+
+function toNativeTensor(name: string, t: Tensor): NativeTensor {
+  return { name, dtype: DTYPE_CODES[t.dtype], shape: t.shape as number[], data: t.data as NativeTensor['data'] };
 }
 
 function validateOptions(options: LoadOptions | undefined): LoadOptions {
@@ -165,7 +197,8 @@ export class Network {
    * Runs the model off the JS thread. The inputs' data is copied when run() is called, so the
    * caller may reuse its arrays at once. Runs on one Network execute one at a time, in order.
    *
-   * @param feeds one Tensor per model input, by name
+   * @param feeds one Tensor per model input, by name (a Tensor[] for a sequence input; null
+   *   for an absent optional)
    * @param options outputs to compute, an AbortSignal
    * @returns the outputs by name
    * @throws LiteinferError INVALID_INPUT (unknown or missing input, wrong dtype or shape),
@@ -173,23 +206,23 @@ export class Network {
    * @example
    * const { output } = await net.run({ input: new Tensor('float32', pixels, [1, 3, 224, 224]) });
    */
-  async run(feeds: Feeds, options?: RunOptions): Promise<Outputs> {
+  async run<O extends Record<string, Value> = Outputs>(feeds: Feeds, options?: RunOptions): Promise<O> {
     const holder = new Error();
     const native = this.#nativeOrThrow();
     const signal = options?.signal;
     if (signal !== undefined && !(signal instanceof AbortSignal)) invalidArgument('options.signal', 'an AbortSignal', signal);
     if (signal?.aborted) throw new LiteinferError('ABORTED', 'the run was aborted before it started');
     const [nativeFeeds, names] = this.#prepare(feeds, options);
-    let handle: { promise: Promise<NativeTensor[]>; id: number };
+    let handle: { promise: Promise<NativeValue[]>; id: number };
     try {
-      handle = native.run(nativeFeeds, names) as unknown as { promise: Promise<NativeTensor[]>; id: number };
+      handle = native.run(nativeFeeds, names) as unknown as { promise: Promise<NativeValue[]>; id: number };
     } catch (err) {
       throw fromNative(err, holder);
     }
     const onAbort = () => native.cancel(handle.id);
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      return this.#collect(await handle.promise);
+      return this.#collect(await handle.promise) as O;
     } catch (err) {
       throw fromNative(err, holder);
     } finally {
@@ -198,11 +231,11 @@ export class Network {
   }
 
   /** {@link Network.run}, blocking the JS thread. */
-  runSync(feeds: Feeds, options?: Omit<RunOptions, 'signal'>): Outputs {
+  runSync<O extends Record<string, Value> = Outputs>(feeds: Feeds, options?: Omit<RunOptions, 'signal'>): O {
     const native = this.#nativeOrThrow();
     const [nativeFeeds, names] = this.#prepare(feeds, options);
     try {
-      return this.#collect(native.runSync(nativeFeeds, names));
+      return this.#collect(native.runSync(nativeFeeds, names)) as O;
     } catch (err) {
       throw fromNative(err);
     }
@@ -283,17 +316,41 @@ export class Network {
     return this.#native as NativeNetwork & { cancel(id: number): boolean };
   }
 
-  #prepare(feeds: Feeds, options: RunOptions | undefined): [NativeTensor[], string[]] {
+  /** One feed as the addon takes it, checked against the input's kind (tensor unless declared). */
+  #toNative(name: string, v: unknown): NativeValue {
+    const info = this.inputs.find((i) => i.name === name);
+    const kind = info?.kind;
+    const inner = kind === 'optional' ? info!.elementKind : kind;
+    const dtype = info && info.dtype !== ('undefined' as DType) ? DTYPE_CODES[info.dtype] : 0;
+    const wrap = (value: NativeValue | null): NativeValue =>
+      kind === 'optional' ? { name, kind: 2, dtype, items: value ? [value] : [] } : value!;
+    if (v === null && kind === 'optional') return wrap(null);
+    if (inner === 'sequence') {
+      if (!Array.isArray(v)) {
+        throw new LiteinferError('INVALID_INPUT', `input '${name}': expected an array of Tensors (the input is a ` +
+          `${kind === 'optional' ? 'optional sequence, or null' : 'sequence'}) but received ${describe(v)}`);
+      }
+      v.forEach((t, i) => {
+        if (!(t instanceof Tensor)) {
+          throw new LiteinferError('INVALID_INPUT', `input '${name}': element ${i} must be a Tensor but is ${describe(t)}`);
+        }
+      });
+      const items = (v as Tensor[]).map((t) => toNativeTensor(name, t));
+      return wrap({ name, kind: 1, dtype: items.length ? items[0].dtype : dtype, items });
+    }
+    if (!(v instanceof Tensor)) {
+      throw new LiteinferError('INVALID_INPUT', `input '${name}': expected a Tensor${kind === 'optional' ? ' or null' : ''} ` +
+        `but received ${describe(v)}`);
+    }
+    return wrap(toNativeTensor(name, v));
+  }
+
+  #prepare(feeds: Feeds, options: RunOptions | undefined): [NativeValue[], string[]] {
     if (typeof feeds !== 'object' || feeds === null || Array.isArray(feeds) || feeds instanceof Tensor) {
       invalidArgument('feeds', 'an object mapping input names to Tensors', feeds);
     }
-    const list: NativeTensor[] = [];
-    for (const [name, t] of Object.entries(feeds)) {
-      if (!(t instanceof Tensor)) {
-        throw new LiteinferError('INVALID_INPUT', `input '${name}': expected a Tensor but received ${describe(t)}`);
-      }
-      list.push({ name, dtype: DTYPE_CODES[t.dtype], shape: t.shape as number[], data: t.data as NativeTensor['data'] });
-    }
+    const list: NativeValue[] = [];
+    for (const [name, v] of Object.entries(feeds)) list.push(this.#toNative(name, v));
     let names: string[] = [];
     if (options !== undefined) {
       if (typeof options !== 'object' || options === null) invalidArgument('options', 'an object', options);
@@ -307,9 +364,9 @@ export class Network {
     return [list, names];
   }
 
-  #collect(results: NativeTensor[]): Outputs {
-    const out: Outputs = {};
-    for (const r of results) out[r.name] = fromNativeTensor(r);
+  #collect(results: NativeValue[]): Record<string, Value> {
+    const out: Record<string, Value> = {};
+    for (const r of results) out[r.name] = fromNativeValue(r);
     return out;
   }
 }

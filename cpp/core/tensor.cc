@@ -84,7 +84,45 @@ Tensor Tensor::view(DType dtype, const Shape& shape, void* data) {
   return t;
 }
 
+Tensor Tensor::sequence(DType elem, std::vector<Tensor> items) {
+  Tensor t;
+  t.dtype = elem;
+  t.kind = ValueKind::Sequence;
+  t.items = std::make_shared<const std::vector<Tensor>>(std::move(items));
+  return t;
+}
+
+Tensor Tensor::optional(DType elem, const Tensor* value) {
+  Tensor t;
+  t.dtype = elem;
+  t.kind = ValueKind::Optional;
+  std::vector<Tensor> items;
+  if (value) items.push_back(value->owned());
+  t.items = std::make_shared<const std::vector<Tensor>>(std::move(items));
+  return t;
+}
+
+const char* value_kind_name(ValueKind k) {
+  switch (k) {
+    case ValueKind::Sequence: return "sequence";
+    case ValueKind::Optional: return "optional";
+    default: return "tensor";
+  }
+}
+
+Tensor Tensor::owned() const {
+  if (!is_tensor() || owner || dtype == DType::String || data == nullptr) return *this;
+  return clone();
+}
+
 Tensor Tensor::clone() const {
+  if (!is_tensor()) {
+    Tensor t = *this;
+    std::vector<Tensor> copies;
+    for (size_t i = 0; i < size(); ++i) copies.push_back((*items)[i].clone());
+    t.items = std::make_shared<const std::vector<Tensor>>(std::move(copies));
+    return t;
+  }
   Tensor t = Tensor::allocate_uninitialized(dtype, shape);
   if (dtype == DType::String) {
     *t.strings = *strings;

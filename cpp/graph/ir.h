@@ -23,16 +23,18 @@ struct Dim {
 
 struct ValueInfo {
   std::string name;
-  DType dtype = DType::Undefined;
-  bool has_shape = false;  // false: rank unknown
+  DType dtype = DType::Undefined;  // a sequence's or optional's: the (innermost) element dtype
+  bool has_shape = false;  // false: rank unknown (always for sequences and optionals)
   std::vector<Dim> dims;
+  ValueKind kind = ValueKind::Tensor;
+  ValueKind elem_kind = ValueKind::Tensor;  // what a sequence or optional holds
 };
 
 struct Attribute {
   // Numbering follows onnx AttributeProto.AttributeType.
   enum Type : int32_t {
     Undefined = 0, Float = 1, Int = 2, String = 3, TensorT = 4, GraphT = 5,
-    Floats = 6, Ints = 7, Strings = 8, Tensors = 9, Graphs = 10,
+    Floats = 6, Ints = 7, Strings = 8, Tensors = 9, Graphs = 10, TypeProtoT = 13,
   };
   Type type = Undefined;
   float f = 0;
@@ -45,6 +47,7 @@ struct Attribute {
   std::vector<std::string> strings;
   std::vector<Tensor> tensors;
   std::vector<std::shared_ptr<Graph>> graphs;
+  ValueInfo tp;  // TypeProtoT (Optional's 'type'): kind, elem_kind and dtype; no name
 };
 
 struct Node {

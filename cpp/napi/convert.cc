@@ -62,18 +62,42 @@ std::vector<std::string> read_strings(Napi::Env env, Napi::Value list, const cha
   return out;
 }
 
-std::vector<NamedTensor> read_feeds(Napi::Env env, Napi::Value feeds) {
-  if (!feeds.IsArray()) fail(ErrorCode::InvalidArgument, "feeds must be an array");
-  Napi::Array list = feeds.As<Napi::Array>();
-  std::vector<NamedTensor> out;
-  for (uint32_t k = 0; k < list.Length(); ++k) {
-    Napi::Value item = list.Get(k);
-    if (!item.IsObject()) fail(ErrorCode::InvalidArgument, "feed ", k, " must be an object");
-    Napi::Object o = item.As<Napi::Object>();
-    Napi::Value name = o.Get("name"), dtype = o.Get("dtype"), shape = o.Get("shape"),
-                data = o.Get("data");
-    if (!name.IsString()) fail(ErrorCode::InvalidArgument, "feed ", k, ": name must be a string");
-    std::string n = name.As<Napi::String>().Utf8Value();
+namespace {
+
+// One value: { dtype, shape, data } for a tensor, or { kind: 1 (sequence) | 2 (optional),
+// dtype, items: [value...] } (an optional has no item when absent). `n` names the input in
+// errors; sequences hold tensors and optionals a tensor or a sequence.
+Tensor read_value(Napi::Object o, const std::string& n, int depth) {
+  Napi::Value kind = o.Get("kind"), dtype = o.Get("dtype");
+  if (kind.IsNumber() && kind.As<Napi::Number>().Int32Value() != 0) {
+    const int32_t k = kind.As<Napi::Number>().Int32Value();
+    if ((k != 1 && k != 2) || depth > 1) bad_input(cat("input '", n, "': invalid value kind"));
+    const ValueKind vk = k == 1 ? ValueKind::Sequence : ValueKind::Optional;
+    Napi::Value items = o.Get("items");
+    if (!items.IsArray()) bad_input(cat("input '", n, "': a ", value_kind_name(vk), " needs an items array"));
+    Napi::Array a = items.As<Napi::Array>();
+    if (vk == ValueKind::Optional && a.Length() > 1) bad_input(cat("input '", n, "': an optional holds one value"));
+    DType dt = dtype.IsNumber() && dtype_valid(dtype.As<Napi::Number>().Int32Value())
+                   ? DType(dtype.As<Napi::Number>().Int32Value()) : DType::Undefined;
+    std::vector<Tensor> values;
+    for (uint32_t i = 0; i < a.Length(); ++i) {
+      Napi::Value v = a.Get(i);
+      if (!v.IsObject()) bad_input(cat("input '", n, "': element ", i, " must be a Tensor"));
+      Tensor t = read_value(v.As<Napi::Object>(), n, depth + 1);
+      if ((vk == ValueKind::Sequence && !t.is_tensor()) || t.kind == ValueKind::Optional)
+        bad_input(cat("input '", n, "': element ", i, " must be a ",
+                      vk == ValueKind::Sequence ? "Tensor" : "Tensor or a sequence", ", got a ", value_kind_name(t.kind)));
+      if (dt == DType::Undefined) dt = t.dtype;
+      if (t.dtype != dt)
+        bad_input(cat("input '", n, "': element ", i, " has dtype ", dtype_name(t.dtype), ", element 0 ",
+                      dtype_name(dt), ": a sequence holds one dtype"));
+      values.push_back(std::move(t));
+    }
+    if (vk == ValueKind::Sequence) return Tensor::sequence(dt, std::move(values));
+    return Tensor::optional(dt, values.empty() ? nullptr : &values[0]);
+  }
+  Napi::Value shape = o.Get("shape"), data = o.Get("data");
+  {
     if (!dtype.IsNumber() || !dtype_valid(dtype.As<Napi::Number>().Int32Value()))
       bad_input(cat("input '", n, "': invalid dtype"));
     DType dt = DType(dtype.As<Napi::Number>().Int32Value());
@@ -119,7 +143,24 @@ std::vector<NamedTensor> read_feeds(Napi::Env env, Napi::Value feeds) {
         std::memcpy(t.data, src, t.nbytes());
       }
     }
-    out.push_back({n, std::move(t)});
+    return t;
+  }
+}
+
+}  // namespace
+
+std::vector<NamedTensor> read_feeds(Napi::Env env, Napi::Value feeds) {
+  if (!feeds.IsArray()) fail(ErrorCode::InvalidArgument, "feeds must be an array");
+  Napi::Array list = feeds.As<Napi::Array>();
+  std::vector<NamedTensor> out;
+  for (uint32_t k = 0; k < list.Length(); ++k) {
+    Napi::Value item = list.Get(k);
+    if (!item.IsObject()) fail(ErrorCode::InvalidArgument, "feed ", k, " must be an object");
+    Napi::Object o = item.As<Napi::Object>();
+    Napi::Value name = o.Get("name");
+    if (!name.IsString()) fail(ErrorCode::InvalidArgument, "feed ", k, ": name must be a string");
+    std::string n = name.As<Napi::String>().Utf8Value();
+    out.push_back({n, read_value(o, n, 0)});
   }
   return out;
 }
@@ -128,6 +169,13 @@ Napi::Object tensor_to_js(Napi::Env env, const std::string& name, const Tensor& 
   Napi::Object o = Napi::Object::New(env);
   o.Set("name", Napi::String::New(env, name));
   o.Set("dtype", Napi::Number::New(env, int(t.dtype)));
+  if (!t.is_tensor()) {
+    o.Set("kind", Napi::Number::New(env, int(t.kind)));
+    Napi::Array items = Napi::Array::New(env, t.size());
+    for (size_t i = 0; i < t.size(); ++i) items.Set(uint32_t(i), tensor_to_js(env, name, (*t.items)[i]));
+    o.Set("items", items);
+    return o;
+  }
   Napi::Array shape = Napi::Array::New(env, t.shape.size());
   for (size_t d = 0; d < t.shape.size(); ++d) shape.Set(uint32_t(d), Napi::Number::New(env, double(t.shape[d])));
   o.Set("shape", shape);
@@ -156,6 +204,10 @@ Napi::Array io_info_to_js(Napi::Env env, const std::vector<IoInfo>& ios) {
     Napi::Object o = Napi::Object::New(env);
     o.Set("name", Napi::String::New(env, io.name));
     o.Set("dtype", Napi::Number::New(env, int(io.dtype)));
+    if (io.kind != ValueKind::Tensor) {
+      o.Set("kind", Napi::Number::New(env, int(io.kind)));
+      o.Set("elementKind", Napi::Number::New(env, int(io.elem_kind)));
+    }
     if (io.has_shape) {
       Napi::Array dims = Napi::Array::New(env, io.dims.size());
       for (size_t d = 0; d < io.dims.size(); ++d) {

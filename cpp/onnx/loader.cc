@@ -56,8 +56,7 @@ Dim read_dim(Reader& outer, const Field& f) {
   return d;
 }
 
-// TypeProto.Tensor: elem_type and shape. Sequence, map, optional and sparse types are skipped
-// (not recursed into), so the value stays Undefined and nesting costs nothing.
+// TypeProto.Tensor: elem_type and shape.
 void read_tensor_type(Reader& outer, const Field& f, ValueInfo& v) {
   Reader r(outer.bytes_field(f, "tensor_type"), outer.where());
   Field g;
@@ -80,24 +79,44 @@ void read_tensor_type(Reader& outer, const Field& f, ValueInfo& v) {
   }
 }
 
+// TypeProto: a tensor, a sequence or an optional (TypeProto fields 1, 4, 9). The outermost
+// kind goes to v.kind, the next to v.elem_kind; the tensor type found inside gives the dtype.
+// Map and sparse types are skipped, leaving the value Undefined.
+void read_type(Bytes b, const Where* w, ValueInfo& v, int depth) {
+  Reader t(b, w);
+  Field g;
+  while (t.next(&g)) {
+    if (g.number == 1) {
+      read_tensor_type(t, g, v);
+    } else if ((g.number == 4 || g.number == 9) && depth < 8) {
+      const ValueKind k = g.number == 4 ? ValueKind::Sequence : ValueKind::Optional;
+      if (depth == 0) v.kind = k;
+      else if (depth == 1) v.elem_kind = k;
+      Reader s(t.bytes_field(g, g.number == 4 ? "sequence_type" : "optional_type"), w);
+      Field h;
+      while (s.next(&h)) {
+        if (h.number == 1) read_type(s.bytes_field(h, "elem_type"), w, v, depth + 1);
+        else s.skip(h);
+      }
+    } else {
+      t.skip(g);
+    }
+  }
+  if (depth == 0 && v.kind != ValueKind::Tensor) {  // element shapes may differ: not recorded
+    v.has_shape = false;
+    v.dims.clear();
+  }
+}
+
 ValueInfo read_value_info(Bytes b, const Where* parent) {
   ValueInfo v;
   Where w{"ValueInfoProto", &v.name, parent};
   Reader r(b, &w);
   Field f;
   while (r.next(&f)) {
-    if (f.number == 1) {
-      v.name = r.string_field(f, "name");
-    } else if (f.number == 2) {
-      Reader t(r.bytes_field(f, "type"), &w);
-      Field g;
-      while (t.next(&g)) {
-        if (g.number == 1) read_tensor_type(t, g, v);
-        else t.skip(g);
-      }
-    } else {
-      r.skip(f);
-    }
+    if (f.number == 1) v.name = r.string_field(f, "name");
+    else if (f.number == 2) read_type(r.bytes_field(f, "type"), &w, v, 0);
+    else r.skip(f);
   }
   return v;
 }
@@ -149,7 +168,7 @@ Attribute read_attribute(Bytes b, const Where* parent, Ctx& ctx, int depth, std:
                present[Attribute::Tensors] = true;
                break;
       case 11: a.graphs.push_back(read_subgraph(r, f, "graphs", ctx, depth)); present[Attribute::Graphs] = true; break;
-      case 14: r.skip(f); present[13] = true; break;  // tp (TYPE_PROTO)
+      case 14: read_type(r.bytes_field(f, "tp"), &w, a.tp, 0); present[13] = true; break;  // Optional's 'type'
       case 15: r.skip(f); present[14] = true; break;  // type_protos
       case 20: declared = r.int64_field(f, "type"); break;
       case 21: bad(w, ErrorCode::UnsupportedOp, "references to function attributes (ref_attr_name) are not supported");
@@ -166,7 +185,7 @@ Attribute read_attribute(Bytes b, const Where* parent, Ctx& ctx, int depth, std:
     if (kinds == 0) bad(w, ErrorCode::InvalidModel, "attribute has neither a type nor a value");
     if (kinds > 1) bad(w, ErrorCode::InvalidModel, "attribute has no type and values of several types");
   }
-  if (type >= 11 && type <= 14)
+  if (type >= 11 && type <= 14 && type != Attribute::TypeProtoT)
     bad(w, ErrorCode::UnsupportedOp, cat("attributes of type ", attr_type_name(type), " are not supported"));
   if (type < 1 || type > 14) bad(w, ErrorCode::InvalidModel, cat("unknown attribute type ", type));
   if (type == Attribute::TensorT && !present[Attribute::TensorT])

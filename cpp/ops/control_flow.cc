@@ -1,11 +1,11 @@
-// Control flow: If, Loop, Scan (ai.onnx If 1/11/13/16/19/21, Loop 1/11/13/16/19/21, Scan
-// 8/9/11/16/19/21; later versions only add element types). Each subgraph attribute is compiled
+// Control flow: If, Loop, Scan, SequenceMap (ai.onnx If 1/11/13/16/19/21, Loop 1/11/13/16/19/21,
+// Scan 8/9/11/16/19/21, SequenceMap 17; later versions only add element types). Each subgraph attribute is compiled
 // at load into a nested session run by the same executor (OpBuildContext::compile_subgraph, see
 // runtime/subgraph.h). The values a subgraph reads from enclosing graphs become the op's
 // implicit inputs (Op::implicit_inputs), handed to the subgraph on every run. Output shapes are
 // whatever the subgraph produces, so these ops run dynamically and assign their outputs
-// (Op::outputs_from_run). Only tensor values are supported: sequence and optional values
-// (If/Loop 16+) fail with UnsupportedOp.
+// (Op::outputs_from_run). If outputs, Loop-carried values and outer-scope values may be
+// sequences or optionals (If/Loop 13+/16+); Scan's own inputs and every scan output are tensors.
 #include <algorithm>
 #include <climits>
 #include <cstring>
@@ -113,6 +113,7 @@ class ControlFlowOp : public Op {
 
   std::vector<std::string> implicit_inputs() const override { return implicit_; }
   bool outputs_from_run() const override { return true; }
+  bool takes_any_value() const override { return true; }
   // Output shapes come from running the subgraph: always a dynamic step.
   bool infer(InferContext&) const override { return false; }
 
@@ -168,9 +169,10 @@ class ControlFlowOp : public Op {
 
   // A single-element bool (If's cond, Loop's cond and cond_out).
   bool flag(const Tensor& t, const char* what) const {
-    if (t.dtype != DType::Bool || t.numel() != 1)
+    if (!t.is_tensor() || t.dtype != DType::Bool || t.numel() != 1)
       fail(ErrorCode::InvalidInput, desc_, ": ", what, " must be a bool tensor with one element, got ",
-           dtype_name(t.dtype), " ", shape_str(t.shape));
+           t.is_tensor() ? "" : value_kind_name(t.kind), t.is_tensor() ? "" : " of ", dtype_name(t.dtype), " ",
+           shape_str(t.shape));
     return *t.ptr<uint8_t>() != 0;
   }
 
@@ -188,6 +190,8 @@ struct Stacker {
   std::vector<Tensor> parts;
 
   void add(const std::string& desc, const char* what, size_t k, Tensor t) {
+    if (!t.is_tensor())
+      fail(ErrorCode::InvalidModel, desc, ": ", what, " ", k, " is a ", value_kind_name(t.kind), ": scan outputs are tensors");
     if (!parts.empty() && (t.dtype != parts[0].dtype || t.shape != parts[0].shape))
       fail(ErrorCode::InvalidModel, desc, ": ", what, " ", k, " is ", dtype_name(t.dtype), " ", shape_str(t.shape),
            " in iteration ", parts.size(), " but ", dtype_name(parts[0].dtype), " ", shape_str(parts[0].shape),
@@ -257,7 +261,7 @@ class LoopOp : public ControlFlowOp {
       ctx.invalid("has ", n.outputs.size(), " outputs, the body gives ", carried_, " loop-carried values and ",
                   scans_, " scan outputs");
     for (size_t i = 0; i < carried_; ++i)
-      if (!n.input_present(2 + i)) ctx.unsupported("loop-carried value ", i, " is omitted (optional values are not supported)");
+      if (!n.input_present(2 + i)) ctx.unsupported("loop-carried value ", i, " is omitted (an absent value is an empty Optional)");
     // iteration_num and cond are fed with the rank the body declares (scalar unless [1]).
     iter_shape_ = body_.inputs[0].has_shape && body_.inputs[0].dims.size() == 1 ? Shape{1} : Shape{};
     cond_shape_ = body_.inputs[1].has_shape && body_.inputs[1].dims.size() == 1 ? Shape{1} : Shape{};
@@ -266,7 +270,7 @@ class LoopOp : public ControlFlowOp {
   void run(ExecContext& ctx) const override {
     int64_t trips = INT64_MAX;
     if (const Tensor* m = ctx.input(0)) {
-      if (m->dtype != DType::Int64 || m->numel() != 1)
+      if (!m->is_tensor() || m->dtype != DType::Int64 || m->numel() != 1)
         fail(ErrorCode::InvalidInput, desc_, ": input 'M' must be an int64 tensor with one element, got ",
              dtype_name(m->dtype), " ", shape_str(m->shape));
       trips = *m->ptr<int64_t>();
@@ -401,6 +405,10 @@ class ScanOp : public ControlFlowOp {
   }
 
   void run(ExecContext& ctx) const override {
+    for (size_t i = 0; i < declared_inputs_; ++i)
+      if (ctx.input(i) && !ctx.input(i)->is_tensor())
+        fail(ErrorCode::InvalidModel, desc_, ": input ", i, " is a ", value_kind_name(ctx.input(i)->kind),
+             ": Scan takes tensors");
     if (!batched_) {
       std::vector<Tensor> states, inputs;
       for (size_t i = 0; i < states_; ++i) states.push_back(need(ctx, i, "initial_state"));
@@ -590,9 +598,71 @@ class ScanOp : public ControlFlowOp {
   std::vector<int64_t> in_axes_, in_dirs_, out_axes_, out_dirs_;
 };
 
+// ---- SequenceMap ------------------------------------------------------------------------------
+
+// Runs the body once per element of input 0: its inputs are that element, then for each
+// additional input the element at the same position (a sequence, of the same length) or the
+// whole tensor. Each body output (a tensor) is collected into one output sequence.
+class SequenceMapOp : public ControlFlowOp {
+ public:
+  explicit SequenceMapOp(const OpBuildContext& ctx) : ControlFlowOp(ctx) {
+    const Node& n = ctx.node;
+    if (n.num_inputs() < 1) ctx.invalid("needs the input 'input_sequence'");
+    for (size_t i = 0; i < n.inputs.size(); ++i)
+      if (!n.input_present(i)) ctx.invalid("input ", i, " is omitted");
+    body_ = compile(ctx, "body");
+    if (body_.inputs.size() != n.inputs.size())
+      ctx.invalid("body has ", body_.inputs.size(), " inputs, the node ", n.inputs.size());
+    if (body_.outputs.size() != n.outputs.size())
+      ctx.invalid("body has ", body_.outputs.size(), " outputs, the node ", n.outputs.size());
+  }
+
+  void run(ExecContext& ctx) const override {
+    const Tensor& seq = need(ctx, 0, "input_sequence");
+    if (seq.kind != ValueKind::Sequence)
+      fail(ErrorCode::InvalidModel, desc_, ": input 'input_sequence' must be a sequence, got a ", value_kind_name(seq.kind));
+    const size_t length = seq.size();
+    for (size_t i = 1; i < declared_inputs_; ++i) {
+      const Tensor& t = need(ctx, i, "additional_inputs");
+      if (t.kind == ValueKind::Optional)
+        fail(ErrorCode::InvalidModel, desc_, ": input ", i, " is an optional: additional inputs are tensors or sequences");
+      if (t.kind == ValueKind::Sequence && t.size() != length)
+        fail(ErrorCode::InvalidInput, desc_, ": input ", i, " is a sequence of ", t.size(), " elements, input 0 has ",
+             length);
+    }
+    std::vector<std::vector<Tensor>> parts(body_.outputs.size());
+    std::vector<DType> dtypes(body_.outputs.size());
+    for (size_t k = 0; k < dtypes.size(); ++k) dtypes[k] = body_.outputs[k].dtype;
+    for (size_t e = 0; e < length; ++e) {
+      std::vector<const Tensor*> inputs;
+      for (size_t i = 0; i < declared_inputs_; ++i) {
+        const Tensor* t = ctx.input(i);
+        inputs.push_back(t->kind == ValueKind::Sequence ? &(*t->items)[e] : t);
+      }
+      std::vector<Tensor> outs = run_body(body_, ctx, inputs);
+      for (size_t k = 0; k < outs.size(); ++k) {
+        if (!outs[k].is_tensor())
+          fail(ErrorCode::InvalidModel, desc_, ": body output ", k, " is a ", value_kind_name(outs[k].kind),
+               ": each output collects tensors");
+        if (e == 0) dtypes[k] = outs[k].dtype;
+        else if (outs[k].dtype != dtypes[k])
+          fail(ErrorCode::InvalidModel, desc_, ": body output ", k, " is ", dtype_name(outs[k].dtype), " for element ",
+               e, " but ", dtype_name(dtypes[k]), " for element 0");
+        parts[k].push_back(outs[k].owned());
+      }
+    }
+    for (size_t k = 0; k < parts.size(); ++k) set_output(ctx, k, Tensor::sequence(dtypes[k], std::move(parts[k])));
+  }
+
+ private:
+  Body body_;
+};
+
 }  // namespace
 
 void register_control_flow_ops() {
+  register_op("", "SequenceMap", 17, kTensorMaxOpset,
+              [](const OpBuildContext& c) { return std::make_unique<SequenceMapOp>(c); });
   register_op("", "If", 1, kTensorMaxOpset, [](const OpBuildContext& c) { return std::make_unique<IfOp>(c); });
   register_op("", "Loop", 1, kTensorMaxOpset, [](const OpBuildContext& c) { return std::make_unique<LoopOp>(c); });
   register_op("", "Scan", 8, kTensorMaxOpset, [](const OpBuildContext& c) { return std::make_unique<ScanOp>(c); });

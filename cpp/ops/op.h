@@ -72,6 +72,10 @@ class Op {
   // with every input known; run() then assigns each used output (*ctx.outputs[i] = tensor)
   // instead of filling a preallocated one.
   virtual bool outputs_from_run() const { return false; }
+  // Ops that read sequence and optional values (Identity, If, Loop, the sequence and optional
+  // ops). Other ops get only tensors: the executor rejects a model feeding them anything else.
+  // Such values are never known to the plan, so their readers always run dynamically.
+  virtual bool takes_any_value() const { return false; }
 };
 
 // A subgraph (If branch, Loop or Scan body) compiled by the session that builds the op and run
@@ -127,5 +131,6 @@ void register_indexing_ops();      // ops/indexing.cc, topk.cc, unique.cc, einsu
 void register_rnn_ops();           // ops/rnn.cc: RNN LSTM GRU
 void register_quant_ops();         // ops/quantize.cc, ops/qlinear_conv.cc
 void register_vision_ops();        // ops/vision_ops.cc: NonMaxSuppression RoiAlign GridSample DFT STFT
+void register_sequence_ops();      // ops/sequence.cc: Sequence*, SplitToSequence, ConcatFromSequence, Optional*
 
 }  // namespace li

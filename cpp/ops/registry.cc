@@ -34,6 +34,7 @@ void ensure_registered() {
     register_rnn_ops();
     register_quant_ops();
     register_vision_ops();
+    register_sequence_ops();
   });
 }
 

@@ -164,12 +164,25 @@ class SqueezeOp : public ViewOp {
   std::vector<int64_t> axes_;
 };
 
+// A sequence or optional input (opset 14+/16+) is handed on as it is: such values are only
+// seen at run time (takes_any_value), where infer() declines and run() assigns the output.
 class IdentityOp : public ViewOp {
  public:
   bool infer(InferContext& ctx) const override {
     const TensorInfo& x = need_input(ctx, 0, "input");
+    if (x.value && !x.value->is_tensor()) return false;
     ctx.outputs[0] = {x.dtype, x.shape, nullptr};
     return true;
+  }
+  bool takes_any_value() const override { return true; }
+  bool outputs_from_run() const override { return true; }
+  void run(ExecContext& ctx) const override {
+    const Tensor* x = ctx.input(0);
+    if (x && !x->is_tensor()) {
+      if (ctx.outputs[0]) *ctx.outputs[0] = *x;
+      return;
+    }
+    ViewOp::run(ctx);
   }
 };
 

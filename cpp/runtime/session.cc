@@ -95,8 +95,10 @@ std::vector<Tensor> evaluate(const Step& s, const std::vector<const Tensor*>& in
     infos[i] = TensorInfo{inputs[i]->dtype, inputs[i]->shape, inputs[i]};
     ictx.inputs.push_back(&infos[i]);
   }
-  if (!s.op->infer(ictx))
+  if (!s.op->infer(ictx)) {
+    if (s.op->outputs_from_run()) return {};  // sequence-making ops: left to run time
     fail(ErrorCode::Internal, s.node.describe(), ": shape inference failed with all inputs known");
+  }
   int64_t out_bytes = 0;
   for (auto& o : ictx.outputs)
     out_bytes += shape_numel(o.shape) * int64_t(std::max<size_t>(dtype_size(o.dtype), 1));
@@ -129,8 +131,8 @@ Session::Session(Model model, const SessionOptions& options)
   for (auto& [name, t] : g.initializers) stats_.parameters += t.numel();
   model.opsets[kFusedDomain] = 1;
 
-  for (const ValueInfo& v : g.inputs) inputs_.push_back({v.name, v.dtype, v.has_shape, v.dims});
-  for (const ValueInfo& v : g.outputs) outputs_.push_back({v.name, v.dtype, v.has_shape, v.dims});
+  for (const ValueInfo& v : g.inputs) inputs_.push_back({v.name, v.dtype, v.has_shape, v.dims, v.kind, v.elem_kind});
+  for (const ValueInfo& v : g.outputs) outputs_.push_back({v.name, v.dtype, v.has_shape, v.dims, v.kind, v.elem_kind});
   if (g.outputs.empty()) fail(ErrorCode::InvalidModel, "the model's graph has no outputs");
 
   // Every op must be supported before anything else happens: one error listing them all.
@@ -244,7 +246,9 @@ void Session::plan_declared_shapes() {
   // load rather than in the first run. Other shapes are planned when they are first fed.
   std::vector<Tensor> stand_ins;
   for (const IoInfo& io : inputs_) {
-    if (!io.has_shape || io.dtype == DType::Undefined || io.dtype == DType::String) return;
+    if (!io.has_shape || io.dtype == DType::Undefined || io.dtype == DType::String ||
+        io.kind != ValueKind::Tensor)
+      return;
     Shape shape;
     for (const Dim& d : io.dims) {
       if (!d.known()) return;
@@ -295,7 +299,9 @@ std::shared_ptr<const Session::Plan> Session::get_plan(
   const Compiled& c = *compiled_;
   std::string key;
   for (const Tensor* t : feeds)
-    key += t ? cat(int(t->dtype), shape_str(t->shape), ";") : std::string("-;");
+    key += !t ? std::string("-;")
+              : t->is_tensor() ? cat(int(t->dtype), shape_str(t->shape), ";")
+                               : cat(value_kind_name(t->kind), int(t->dtype), ";");
   key += "->";
   for (int o : wanted) key += cat(o, ",");
   auto hit = plans_.find(key);
@@ -315,7 +321,8 @@ std::shared_ptr<const Session::Plan> Session::get_plan(
     }
   }
   for (size_t i = 0; i < c.input_ids.size(); ++i) {
-    if (!feeds[i]) continue;
+    // A sequence or optional feed stays unknown to the plan: the steps reading it run dynamically.
+    if (!feeds[i] || !feeds[i]->is_tensor()) continue;
     int v = c.input_ids[i];
     plan->info[size_t(v)] = {feeds[i]->dtype, feeds[i]->shape, nullptr};
     plan->known[size_t(v)] = 1;
@@ -487,6 +494,17 @@ std::shared_ptr<const Session::Plan> Session::get_plan(
 namespace {
 
 void check_feed(const IoInfo& io, const Tensor& t) {
+  if (io.kind != ValueKind::Tensor || !t.is_tensor()) {
+    // An optional input also takes its element's kind (as If/Loop bodies are fed).
+    bool ok = t.kind == io.kind || (io.kind == ValueKind::Optional && t.kind == io.elem_kind);
+    if (!ok && io.dtype != DType::Undefined)
+      fail(ErrorCode::InvalidInput, "input '", io.name, "': expected a ", value_kind_name(io.kind), ", got a ",
+           value_kind_name(t.kind));
+    if (io.dtype != DType::Undefined && t.dtype != DType::Undefined && t.dtype != io.dtype)
+      fail(ErrorCode::InvalidInput, "input '", io.name, "': expected elements of dtype ", dtype_name(io.dtype),
+           ", got ", dtype_name(t.dtype));
+    return;
+  }
   if (io.dtype != DType::Undefined && t.dtype != io.dtype)
     fail(ErrorCode::InvalidInput, "input '", io.name, "': expected dtype ", dtype_name(io.dtype),
          ", got ", dtype_name(t.dtype));
@@ -514,6 +532,8 @@ std::vector<Tensor> Session::run(const std::vector<NamedTensor>& feeds,
   const Compiled& c = *compiled_;
   // Match feeds to inputs.
   std::vector<const Tensor*> by_input(c.input_ids.size(), nullptr);
+  std::vector<Tensor> wrapped;  // values fed to optional inputs, as present optionals
+  wrapped.reserve(feeds.size());
   for (const NamedTensor& f : feeds) {
     size_t i = 0;
     while (i < inputs_.size() && inputs_[i].name != f.name) ++i;
@@ -526,6 +546,10 @@ std::vector<Tensor> Session::run(const std::vector<NamedTensor>& feeds,
     if (by_input[i]) fail(ErrorCode::InvalidInput, "input '", f.name, "' is given twice");
     check_feed(inputs_[i], f.tensor);
     by_input[i] = &f.tensor;
+    if (inputs_[i].kind == ValueKind::Optional && f.tensor.kind != ValueKind::Optional) {
+      wrapped.push_back(Tensor::optional(f.tensor.dtype, &f.tensor));
+      by_input[i] = &wrapped.back();
+    }
   }
   for (size_t i = 0; i < by_input.size(); ++i)
     if (!by_input[i]) fail(ErrorCode::InvalidInput, "missing input '", inputs_[i].name, "'");
@@ -582,6 +606,9 @@ std::vector<Tensor> Session::run(const std::vector<NamedTensor>& feeds,
       InferContext ictx{s.node, {}, std::vector<TensorInfo>(s.out.size()), 0};
       for (size_t i = 0; i < ins.size(); ++i) {
         if (!ins[i]) { ictx.inputs.push_back(nullptr); continue; }
+        if (!ins[i]->is_tensor() && !s.op->takes_any_value())
+          fail(ErrorCode::InvalidModel, s.node.describe(), ": input ", i, " ('", i < s.node.inputs.size() ? s.node.inputs[i] : "", "') is a ",
+               value_kind_name(ins[i]->kind), ", the op takes tensors");
         infos[i] = TensorInfo{ins[i]->dtype, ins[i]->shape, ins[i]};
         ictx.inputs.push_back(&infos[i]);
       }
@@ -654,6 +681,10 @@ std::vector<Tensor> Session::run(const std::vector<NamedTensor>& feeds,
   std::vector<Tensor> result;
   for (int o : wanted) {
     Tensor& t = vals[size_t(o)];
+    if (!t.is_tensor()) {  // its elements own their data and are never written: shared
+      result.push_back(t);
+      continue;
+    }
     // Outputs are owned heap tensors unless they are a constant, a feed or a folded value
     // (which must not be shared with the caller).
     bool fresh = t.owner && t.owner.use_count() == 1;

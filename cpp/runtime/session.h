@@ -28,6 +28,8 @@ struct IoInfo {
   DType dtype = DType::Undefined;
   bool has_shape = false;
   std::vector<Dim> dims;
+  ValueKind kind = ValueKind::Tensor;       // a sequence or optional: dtype is its element's
+  ValueKind elem_kind = ValueKind::Tensor;  // what an optional holds (a tensor or a sequence)
 };
 
 struct MemoryInfo {

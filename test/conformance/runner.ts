@@ -69,10 +69,15 @@ export class CaseFailure extends Error {
   }
 }
 
+/** A value as the public API carries it: a tensor, a sequence (array) or an absent optional (null). */
+export type PlainValue = Plain | Plain[] | null;
+
+const isPlain = (v: PlainValue | undefined): v is Plain => !!v && !Array.isArray(v);
+
 export interface Engine {
   name: string;
   /** Loads the model, feeds the inputs by the model's input names in order, returns outputs in order. */
-  run(modelPath: string, inputs: Plain[]): Promise<Plain[]>;
+  run(modelPath: string, inputs: PlainValue[]): Promise<Array<PlainValue | undefined>>;
 }
 
 type Liteinfer = typeof import('../../lib/index');
@@ -94,11 +99,12 @@ export function liteinferEngine(li: Liteinfer): Engine {
         if (inputs.length > net.inputs.length) {
           throw new CaseFailure('INVALID_INPUT', `the test has ${inputs.length} inputs, the model ${net.inputs.length}`);
         }
-        const feeds: Record<string, Tensor> = {};
-        inputs.forEach((t, i) => {
-          feeds[net.inputs[i].name] = new li.Tensor(t.dtype as 'float32', t.data as Float32Array, t.shape);
+        const feeds: Record<string, Tensor | Tensor[] | null> = {};
+        const tensor = (t: Plain) => new li.Tensor(t.dtype as 'float32', t.data as Float32Array, t.shape);
+        inputs.forEach((v, i) => {
+          feeds[net.inputs[i].name] = v === null ? null : Array.isArray(v) ? v.map(tensor) : tensor(v);
         });
-        const out = await net.run(feeds);
+        const out = await net.run<Record<string, Tensor | Tensor[] | null>>(feeds);
         return net.outputs.map((o) => out[o.name]);
       } catch (e) {
         throw asFailure(e);
@@ -131,6 +137,7 @@ export function ortEngine(ort: Ort): Engine {
         const feeds: Record<string, import('onnxruntime-node').Tensor> = {};
         inputs.forEach((t, i) => {
           const name = session.inputNames[i];
+          if (!isPlain(t)) throw new CaseFailure('UNSUPPORTED_VALUE', `input '${name}': feeding sequences and optionals is not wired for onnxruntime-node`);
           if (t.dtype === 'string') {
             feeds[name] = new ort.Tensor('string', [...(t.data as string[])], [...t.shape]);
             return;
@@ -144,7 +151,7 @@ export function ortEngine(ort: Ort): Engine {
         } catch (e) {
           throw new CaseFailure('ORT_RUN', firstLine(e));
         }
-        return session.outputNames.map((n) => {
+        return session.outputNames.map((n): PlainValue => {
           const v = out[n];
           if (!v || typeof v !== 'object' || !('dims' in v)) throw new CaseFailure('UNSUPPORTED_VALUE', `output '${n}' is not a tensor`);
           let data = v.data as ArrayLike<unknown>;
@@ -209,15 +216,39 @@ function readValue(file: string, kind: ValueKind): DecodedValue {
   return { kind: 'tensor', tensor: decodeTensor(bytes, path.basename(file)) };
 }
 
+/** A decoded value as the API carries it: a tensor, a sequence as an array, an absent optional as null. */
+export type Expected = DecodedTensor | DecodedTensor[] | null;
+
 /**
- * The one value kind the public API carries is the tensor; anything else fails the case, named.
+ * The value as the public API carries it (sequences of sequences and maps fail the case, named).
  * numpy has no bfloat16, so the generator writes bfloat16 values as their uint16 bits: where the
  * model declares bfloat16, such a tensor is read back as the bfloat16 it stands for.
  */
-function asTensor(v: DecodedValue, declared: IoValue | undefined, what: string): DecodedTensor {
-  if (v.kind !== 'tensor') throw new CaseFailure('UNSUPPORTED_VALUE', `${what} is ${v.kind === 'optional' ? 'an' : 'a'} ${v.kind}: the API carries only tensors`);
+function asApiValue(v: DecodedValue, declared: IoValue | undefined, what: string, depth = 0): Expected {
+  // An optional may hold a sequence; a sequence holds tensors.
+  if (v.kind === 'optional' && depth === 0) return v.value === null ? null : asApiValue(v.value, declared, what, 1);
+  if (v.kind === 'sequence' && depth < 2) {
+    return v.elements.map((e, i) => asApiValue(e, declared, `${what}[${i}]`, 2) as DecodedTensor);
+  }
+  if (v.kind !== 'tensor') throw new CaseFailure('UNSUPPORTED_VALUE', `${what} is a nested ${v.kind}: the API carries tensors, sequences of tensors and optionals`);
   if (declared?.dtype === 'bfloat16' && v.tensor.dtype === 'uint16') return { ...v.tensor, dtype: 'bfloat16' };
   return v.tensor;
+}
+
+/** Why got differs from expected (a tensor, a sequence or an absent optional), or null. */
+export function compareValue(got: PlainValue | undefined, exp: Expected, what: string): string | null {
+  if (exp === null) return got === null ? null : `${what}: expected an absent optional, got ${got === undefined ? 'nothing' : 'a value'}`;
+  if (Array.isArray(exp)) {
+    if (!Array.isArray(got)) return `${what}: expected a sequence of ${exp.length} tensors, got ${got === null ? 'null' : 'a tensor'}`;
+    if (got.length !== exp.length) return `${what}: sequence of ${got.length} tensors, expected ${exp.length}`;
+    for (let i = 0; i < exp.length; i++) {
+      const why = compare(got[i], exp[i], `${what}[${i}]`);
+      if (why) return why;
+    }
+    return null;
+  }
+  if (got === null || Array.isArray(got)) return `${what}: expected a tensor, got ${got === null ? 'null' : 'a sequence'}`;
+  return compare(got, exp, what);
 }
 
 const EXACT = new Set(['int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64', 'string']);
@@ -389,28 +420,33 @@ export async function runCase(c: Case, engine: Engine): Promise<CaseResult> {
       const dir = path.join(c.dir, set);
       const files = fs.readdirSync(dir);
       const count = (prefix: string) => files.filter((f) => new RegExp(`^${prefix}_\\d+\\.pb$`).test(f)).length;
-      const inputs: Plain[] = [];
+      const inputs: Expected[] = [];
       for (let i = 0; i < count('input'); i++) {
         const kind = io.inputs[i]?.kind ?? 'tensor';
         const v = readValue(path.join(dir, `input_${i}.pb`), kind);
-        inputs.push(asTensor(v, io.inputs[i], `input ${i} ('${io.inputs[i]?.name ?? '?'}')`));
+        inputs.push(asApiValue(v, io.inputs[i], `input ${i} ('${io.inputs[i]?.name ?? '?'}')`));
       }
-      const expected: DecodedTensor[] = [];
+      const expected: Expected[] = [];
       for (let i = 0; i < count('output'); i++) {
         const kind = io.outputs[i]?.kind ?? 'tensor';
         const v = readValue(path.join(dir, `output_${i}.pb`), kind);
-        expected.push(asTensor(v, io.outputs[i], `output ${i} ('${io.outputs[i]?.name ?? '?'}')`));
+        expected.push(asApiValue(v, io.outputs[i], `output ${i} ('${io.outputs[i]?.name ?? '?'}')`));
       }
       const got = await engine.run(modelPath, inputs);
-      const feeds = new Map(inputs.map((t, i) => [io.inputs[i]?.name ?? '', t] as [string, Plain]));
+      const feeds = new Map<string, Plain>();
+      inputs.forEach((t, i) => { if (isPlain(t)) feeds.set(io.inputs[i]?.name ?? '', t); });
       const random = randomNodes(io, feeds);
       if (random.length > 0) {
-        const why = checkRandomOutputs(io, random, feeds, got, expected);
+        const tensors = expected.filter((e): e is DecodedTensor => e !== null && !Array.isArray(e));
+        if (tensors.length !== expected.length || !got.every((g) => g === undefined || isPlain(g))) {
+          throw new CaseFailure('UNSUPPORTED_VALUE', 'random ops are checked on tensor outputs only');
+        }
+        const why = checkRandomOutputs(io, random, feeds, got as Array<Plain | undefined>, tensors);
         if (why) throw new CaseFailure('MISMATCH', sets.length > 1 ? `${set}: ${why}` : why);
         continue;
       }
       for (let i = 0; i < expected.length; i++) {
-        const why = compare(got[i], expected[i], `output ${i} ('${io.outputs[i]?.name ?? '?'}')`);
+        const why = compareValue(got[i], expected[i], `output ${i} ('${io.outputs[i]?.name ?? '?'}')`);
         if (why) throw new CaseFailure('MISMATCH', sets.length > 1 ? `${set}: ${why}` : why);
       }
     }

@@ -732,7 +732,16 @@ TEST(loader_attribute_errors) {
   };
   CHECK_UNSUPPORTED(load(with_attr(attr("r", 2).str(21, "alpha"))), "ref_attr_name");
   CHECK_UNSUPPORTED(load(with_attr(attr("sp", 11).msg(22, Pb()))), "sparse tensor");
-  CHECK_UNSUPPORTED(load(with_attr(attr("tp", 13).msg(14, Pb()))), "TYPE_PROTO");
+  CHECK_UNSUPPORTED(load(with_attr(attr("tps", 14).msg(15, Pb()))), "TYPE_PROTOS");
+  {  // TYPE_PROTO (Optional's 'type') is read: an optional of a sequence of int64
+    Pb opt_seq;
+    opt_seq.msg(9, Pb().msg(1, Pb().msg(4, Pb().msg(1, Pb().msg(1, Pb().i(1, 7))))));
+    li::Model m = load(with_attr(attr("tp", 13).msg(14, opt_seq)));
+    const li::Attribute& a = m.graph.nodes[0].attrs.at("tp");
+    CHECK(a.type == li::Attribute::TypeProtoT);
+    CHECK(a.tp.kind == li::ValueKind::Optional && a.tp.elem_kind == li::ValueKind::Sequence);
+    CHECK(a.tp.dtype == li::DType::Int64);
+  }
   CHECK_INVALID(load(with_attr(attr("nothing", 0))), "AttributeProto 'nothing' in NodeProto 'n1'");
   CHECK_INVALID(load(with_attr(attr("odd", 99))), "unknown attribute type 99");
   CHECK_INVALID(load(with_attr(attr("gg", 5))), "has no graph");
@@ -956,8 +965,8 @@ TEST(loader_sparse_initializer_unsupported) {
 }
 
 TEST(loader_value_info_types) {
-  // A sequence-typed input (TypeProto.sequence_type = 4) is recorded as Undefined; a shape
-  // with no dims is rank 0, a missing shape is unknown rank.
+  // A sequence-typed input (TypeProto.sequence_type = 4) is recorded as a sequence of its
+  // element dtype, without a shape; a shape with no dims is rank 0, a missing shape is unknown rank.
   Pb seq_type;
   seq_type.msg(4, Pb().msg(1, Pb().msg(1, Pb().i(1, 1))));
   Pb seq;
@@ -969,8 +978,10 @@ TEST(loader_value_info_types) {
   g.inputs.push_back(value_info("norank", 1, {}, false));
   g.outputs.push_back(value_info("y", 1, {"-5"}));
   li::Model m = load(model(g.build()));
-  CHECK(m.graph.inputs[0].dtype == li::DType::Undefined);
+  CHECK(m.graph.inputs[0].dtype == li::DType::Float32);
+  CHECK(m.graph.inputs[0].kind == li::ValueKind::Sequence);
   CHECK(!m.graph.inputs[0].has_shape);
+  CHECK(m.graph.inputs[1].kind == li::ValueKind::Tensor);
   CHECK(m.graph.inputs[1].has_shape && m.graph.inputs[1].dims.empty());
   CHECK(!m.graph.inputs[2].has_shape);
   CHECK(m.graph.outputs[0].dims.size() == 1 && !m.graph.outputs[0].dims[0].known());  // dim_value -5

@@ -1,6 +1,7 @@
 // Thread pool, memory planner, op registry.
 #include <atomic>
 #include <cstdio>
+#include <string>
 #include <vector>
 
 #include "core/thread_pool.h"
@@ -83,4 +84,27 @@ TEST(every_registered_op_has_a_type_entry) {
     if (!t) std::fprintf(stderr, "no ops/op_types.cc entry for %s:%s\n", r.domain.c_str(), r.op_type.c_str());
     CHECK(t != nullptr);
   }
+}
+
+// Sequence and optional values: elements own their data (a borrowed view is copied when kept),
+// and clone() copies element by element.
+TEST(tensor_sequence_and_optional_values) {
+  float arena[3] = {1, 2, 3};
+  li::Tensor view = li::Tensor::view(li::DType::Float32, {3}, arena);
+  li::Tensor heap = li::Tensor::allocate(li::DType::Float32, {2});
+  li::Tensor seq = li::Tensor::sequence(li::DType::Float32, {view.owned(), heap.owned()});
+  CHECK(seq.kind == li::ValueKind::Sequence && !seq.is_tensor() && !seq.empty());
+  CHECK_EQ(seq.size(), size_t(2));
+  CHECK((*seq.items)[0].data != static_cast<void*>(arena));  // the view was copied
+  CHECK((*seq.items)[1].data == heap.data);                  // an owned tensor is shared
+  arena[0] = 9;
+  CHECK_EQ((*seq.items)[0].ptr<float>()[0], 1.0f);
+  li::Tensor copy = seq.clone();
+  CHECK(copy.items != seq.items && (*copy.items)[1].data != heap.data);
+  li::Tensor none = li::Tensor::optional(li::DType::Int64, nullptr);
+  CHECK(none.kind == li::ValueKind::Optional && none.size() == 0 && !none.empty());
+  li::Tensor some = li::Tensor::optional(li::DType::Float32, &seq);
+  CHECK_EQ(some.size(), size_t(1));
+  CHECK((*some.items)[0].kind == li::ValueKind::Sequence);
+  CHECK(std::string(li::value_kind_name(some.kind)) == "optional");
 }

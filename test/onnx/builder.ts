@@ -197,13 +197,29 @@ function randomData(dtype: DTypeName, n: number, rng: Rng, scale: number): Tenso
 // Attributes
 
 /** AttributeProto.AttributeType. */
-const ATTR = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, GRAPH: 5, FLOATS: 6, INTS: 7, STRINGS: 8, TENSORS: 9, GRAPHS: 10 } as const;
+const ATTR = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, GRAPH: 5, FLOATS: 6, INTS: 7, STRINGS: 8, TENSORS: 9, GRAPHS: 10, TYPE_PROTO: 13 } as const;
+
+/** A sequence of `dtype` tensors, or an optional holding a tensor (default) or such a sequence. */
+export type ValueType =
+  | { kind: 'sequence'; dtype: DTypeName }
+  | { kind: 'optional'; dtype: DTypeName; of?: 'tensor' | 'sequence' };
+
+/** TypeProto{tensor_type=1, sequence_type=4, optional_type=9}; Sequence and Optional hold elem_type=1. */
+function typeProto(t: ValueType | { kind: 'tensor'; dtype: DTypeName }): ProtoWriter {
+  const tensor = (dtype: DTypeName) => new ProtoWriter().message(1, new ProtoWriter().int(1, DTYPE_CODE[dtype]));
+  const sequence = (dtype: DTypeName) => new ProtoWriter().message(4, new ProtoWriter().message(1, tensor(dtype)));
+  if (t.kind === 'tensor') return tensor(t.dtype);
+  if (t.kind === 'sequence') return sequence(t.dtype);
+  const inner = t.of === 'sequence' ? sequence(t.dtype) : tensor(t.dtype);
+  return new ProtoWriter().message(9, new ProtoWriter().message(1, inner));
+}
 
 /** The explicit attribute forms; build them with the `attr` helpers. */
 export type TaggedAttr =
   | { f: number } | { i: number | bigint } | { s: string | Uint8Array }
   | { floats: readonly number[] } | { ints: ReadonlyArray<number | bigint> } | { strings: ReadonlyArray<string | Uint8Array> }
-  | { tensor: TensorValue } | { graph: GraphBuilder } | { tensors: readonly TensorValue[] } | { graphs: readonly GraphBuilder[] };
+  | { tensor: TensorValue } | { graph: GraphBuilder } | { tensors: readonly TensorValue[] } | { graphs: readonly GraphBuilder[] }
+  | { type: ValueType | { kind: 'tensor'; dtype: DTypeName } };
 
 export type AttrValue = number | bigint | string | readonly number[] | readonly string[] | TaggedAttr;
 
@@ -219,6 +235,8 @@ export const attr = {
   tensors: (tensors: readonly TensorValue[]): TaggedAttr => ({ tensors }),
   g: (graph: GraphBuilder): TaggedAttr => ({ graph }),
   graphs: (graphs: readonly GraphBuilder[]): TaggedAttr => ({ graphs }),
+  /** A TYPE_PROTO attribute (Optional's 'type'). */
+  type: (type: ValueType | { kind: 'tensor'; dtype: DTypeName }): TaggedAttr => ({ type }),
 };
 
 function checkInts(where: string, values: ReadonlyArray<number | bigint>): void {
@@ -274,6 +292,7 @@ function attribute(where: string, name: string, value: AttrValue, outer: Readonl
     for (const g of v.graphs as GraphBuilder[]) w.message(11, g.graphProto(outer, validate));
     return w.int(20, ATTR.GRAPHS);
   }
+  if ('type' in v) return w.message(14, typeProto(v.type as ValueType)).int(20, ATTR.TYPE_PROTO);
   throw new Error(`${at}: unsupported value ${JSON.stringify(value)} (use the attr.* helpers)`);
 }
 
@@ -305,7 +324,7 @@ export interface ModelOptions {
 }
 
 interface NodeDef { op: string; inputs: string[]; outputs: string[]; attrs: Record<string, AttrValue>; name: string; domain: string }
-interface ValueDef { name: string; dtype?: DTypeName; shape?: readonly Dim[] }
+interface ValueDef { name: string; dtype?: DTypeName; shape?: readonly Dim[]; type?: ValueType }
 
 export class GraphBuilder {
   private readonly nodes: NodeDef[] = [];
@@ -340,6 +359,21 @@ export class GraphBuilder {
     this.checkDType(`input '${name}'`, dtype);
     this.inputs.push({ name, dtype, shape });
     this.used.add(name);
+    return name;
+  }
+
+  /** A graph input that is a sequence or an optional. */
+  valueInput(name: string, type: ValueType): string {
+    this.checkDType(`input '${name}'`, type.dtype);
+    this.inputs.push({ name, dtype: type.dtype, type });
+    this.used.add(name);
+    return name;
+  }
+
+  /** A graph output that is a sequence or an optional. */
+  valueOutput(name: string, type: ValueType): string {
+    this.checkDType(`output '${name}'`, type.dtype);
+    this.outputs.push({ name, dtype: type.dtype, type });
     return name;
   }
 
@@ -476,6 +510,7 @@ export class GraphBuilder {
 /** ValueInfoProto{name=1, type=2} > TypeProto{tensor_type=1} > Tensor{elem_type=1, shape=2} > Dimension{dim_value=1, dim_param=2}. */
 function valueInfo(v: ValueDef): ProtoWriter {
   const w = new ProtoWriter().string(1, v.name);
+  if (v.type) return w.message(2, typeProto(v.type));
   if (!v.dtype) return w;
   const tensorType = new ProtoWriter().int(1, DTYPE_CODE[v.dtype]);
   if (v.shape) {

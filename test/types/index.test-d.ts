@@ -23,6 +23,12 @@ expectError(new Tensor('float32', 'nope'));
   expectType<MemoryInfo>(net.memoryInfo());
   expectType<void>(net.dispose());
   expectError(net.run({ x: t }, { outputs: 'y' }));
+  // Sequences are Tensor arrays and an absent optional is null; other output types are named.
+  const seqs = await net.run<{ s: Tensor[]; o: Tensor | null }>({ s: [t, t], o: null });
+  expectType<Tensor[]>(seqs.s);
+  expectType<Tensor | null>(seqs.o);
+  expectAssignable<'sequence' | 'optional' | undefined>(net.inputs[0].kind);
+  expectError(net.run({ x: 42 }));
   await Network.load(new Uint8Array(10));
   expectError(Network.load(42));
 })();
