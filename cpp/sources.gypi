@@ -94,6 +94,11 @@
       "cpp/kernels/x86/gemm_avx2.cc",
       "cpp/kernels/x86/winograd_avx2.cc"
     ],
+    "liteinfer_neon_sources": [
+      "cpp/kernels/arm/activation_neon.cc",
+      "cpp/kernels/arm/elementwise_neon.cc",
+      "cpp/kernels/arm/gemm_neon.cc"
+    ],
     "liteinfer_napi_sources": [
       "cpp/napi/addon.cc",
       "cpp/napi/convert.cc",

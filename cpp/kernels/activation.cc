@@ -25,6 +25,14 @@ ElementwiseKernels make_avx2() {
 }
 #endif
 
+#if defined(LITEINFER_HAVE_NEON)
+ElementwiseKernels make_neon() {
+  ElementwiseKernels k = make_generic();
+  fill_elementwise_neon(&k);
+  return k;
+}
+#endif
+
 }  // namespace
 
 const ElementwiseKernels& elementwise_kernels_for(CpuTier tier) {
@@ -37,6 +45,13 @@ const ElementwiseKernels& elementwise_kernels_for(CpuTier tier) {
     return avx2;
   }
 #endif
+#if defined(LITEINFER_HAVE_NEON)
+  if (tier == CpuTier::Neon && cpu_features().neon) {
+    static const ElementwiseKernels neon = make_neon();
+    return neon;
+  }
+#endif
+  (void)tier_has_avx2;
   return generic;
 }
 

@@ -61,5 +61,11 @@ void f32_activation__avx2(const Activation& a, const float* x, float* y, int64_t
 void fill_activation_avx2(ElementwiseKernels* k);   // activation + unary (activation_avx2.cc)
 void fill_elementwise_avx2(ElementwiseKernels* k);  // all of the above + the rest
 #endif
+#if defined(LITEINFER_HAVE_NEON)
+// aarch64 NEON variants (kernels/arm/*_neon.cc): only call when cpu_tier() is Neon.
+void f32_activation__neon(const Activation& a, const float* x, float* y, int64_t n);
+void fill_activation_neon(ElementwiseKernels* k);   // activation + unary (activation_neon.cc)
+void fill_elementwise_neon(ElementwiseKernels* k);  // all of the above + the rest
+#endif
 
 }  // namespace li

@@ -260,6 +260,13 @@ const KernelConfig& kernel_config(CpuTier tier) {
     return avx2;
   }
 #endif
+#if defined(LITEINFER_HAVE_NEON)
+  // aarch64: the AVX2 kernel's 6x16 tile, 24 of the 32 q registers as accumulators.
+  if (tier == CpuTier::Neon && cpu_features().neon) {
+    static const KernelConfig neon = make_config(CpuTier::Neon, 6, 16, f32_gemm_6x16__neon);
+    return neon;
+  }
+#endif
   (void)tier;
   return generic;
 }

@@ -56,6 +56,10 @@ void f32_gemm_6x16__avx2_fma(int64_t kc, const float* a, const float* b, int64_t
 // The bench's single-core FMA peak probe: 12 independent 8-lane FMA chains, 192 FLOP per iter.
 float f32_fma_chains__avx2_fma(int64_t iters);
 #endif
+#if defined(LITEINFER_HAVE_NEON)
+void f32_gemm_6x16__neon(int64_t kc, const float* a, const float* b, int64_t ldb, float* c,
+                         int64_t ldc, int64_t rows, int64_t cols, const TileEpilogue& ep);
+#endif
 
 struct KernelConfig {
   CpuTier tier;  // the tier the kernel really runs on (a tier the host lacks falls back)

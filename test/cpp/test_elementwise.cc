@@ -21,7 +21,7 @@ const float kNaN = std::numeric_limits<float>::quiet_NaN();
 
 const ElementwiseKernels& generic() { return li::elementwise_kernels_for(CpuTier::Generic); }
 const ElementwiseKernels& best() { return li::elementwise_kernels_for(li::cpu_tier()); }
-bool have_simd() { return testing::host_has("avx2"); }
+bool have_simd() { return testing::simd_tier() != CpuTier::Generic; }
 
 // Inputs with a few edge values mixed in (positions depend on n, so tails get them too).
 std::vector<float> kernel_input(int64_t n, uint32_t seed, float lo, float hi, bool edges) {
@@ -70,8 +70,8 @@ double violation(const float* a, const float* b, size_t n, double rtol, double a
 // calls libm; tiny values differ absolutely, e.g. SiLU(-100) is -0 vs -3.7e-42).
 TEST(elementwise_activation_simd_vs_ref) {
   if (!have_simd()) return;
-  const ElementwiseKernels& k = li::elementwise_kernels_for(CpuTier::Avx2);
-  CHECK(std::strcmp(k.tier, "avx2") == 0);
+  const ElementwiseKernels& k = li::elementwise_kernels_for(testing::simd_tier());
+  CHECK(std::strcmp(k.tier, li::cpu_tier_name(testing::simd_tier())) == 0);
   const Activation::Kind kinds[] = {Activation::None, Activation::Relu, Activation::Clip,
                                     Activation::LeakyRelu, Activation::Sigmoid,
                                     Activation::HardSigmoid, Activation::HardSwish,
@@ -129,7 +129,7 @@ TEST(elementwise_activation_f32_entry) {
 // special values. Bounds: exp/log/sigmoid 3 ulp; tanh 4 ulp; erf 4 ulp or 1e-6 relative.
 TEST(elementwise_simd_math_accuracy) {
   if (!have_simd()) return;
-  const ElementwiseKernels& k = li::elementwise_kernels_for(CpuTier::Avx2);
+  const ElementwiseKernels& k = li::elementwise_kernels_for(testing::simd_tier());
   std::vector<float> x;
   for (float v = -110.f; v <= 110.f; v += 0.00731f) x.push_back(v);
   for (float v = 1e-30f; v < 1e30f; v *= 1.37f) { x.push_back(v); x.push_back(-v); }
@@ -267,7 +267,7 @@ struct TierPair { const ElementwiseKernels* ref; const ElementwiseKernels* simd;
 bool tiers(TierPair* p) {
   if (!have_simd()) return false;
   p->ref = &generic();
-  p->simd = &li::elementwise_kernels_for(CpuTier::Avx2);
+  p->simd = &li::elementwise_kernels_for(testing::simd_tier());
   return true;
 }
 }  // namespace

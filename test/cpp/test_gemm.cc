@@ -93,7 +93,7 @@ bool check_gemm(const GemmCase& c, CpuTier tier, li::ThreadPool* pool, uint32_t 
 
 std::vector<CpuTier> host_tiers() {
   std::vector<CpuTier> t = {CpuTier::Generic};
-  if (testing::host_has("avx2")) t.push_back(CpuTier::Avx2);
+  if (testing::simd_tier() != CpuTier::Generic) t.push_back(testing::simd_tier());
   return t;
 }
 
@@ -217,13 +217,14 @@ TEST(gemm_cache_blocks_and_threads) {
 }
 
 TEST(gemm_mixed_tier_packing) {
-  if (!testing::host_has("avx2")) return;  // needs two tiers on this host
+  const CpuTier simd = testing::simd_tier();
+  if (simd == CpuTier::Generic) return;  // needs two tiers on this host
   li::ThreadPool pool2(2);
-  for (CpuTier a_tier : {CpuTier::Generic, CpuTier::Avx2}) {
+  for (CpuTier a_tier : {CpuTier::Generic, simd}) {
     GemmCase c{45, 77, 600};
     c.packed = 3;
     c.mixed_tiers = true;
-    c.pack_tier_b = a_tier == CpuTier::Generic ? CpuTier::Avx2 : CpuTier::Generic;
+    c.pack_tier_b = a_tier == CpuTier::Generic ? simd : CpuTier::Generic;
     c.bias = 1;
     check_gemm(c, a_tier, &pool2, 77);
   }

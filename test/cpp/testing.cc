@@ -44,8 +44,18 @@ bool host_has(const char* tier) {
   const li::CpuFeatures& f = li::cpu_features();
   if (!std::strcmp(tier, "avx2")) return f.avx2 && f.fma;
   if (!std::strcmp(tier, "avx512")) return f.avx512f && f.avx512bw && f.avx512dq && f.avx512vl;
+#if defined(LITEINFER_HAVE_NEON)
   if (!std::strcmp(tier, "neon")) return f.neon;
+#else
+  if (!std::strcmp(tier, "neon")) return false;  // no NEON kernels in this build (armv7, x86)
+#endif
   return true;
+}
+
+li::CpuTier simd_tier() {
+  if (host_has("avx2")) return li::CpuTier::Avx2;
+  if (host_has("neon")) return li::CpuTier::Neon;
+  return li::CpuTier::Generic;
 }
 
 }  // namespace testing
@@ -53,6 +63,7 @@ bool host_has(const char* tier) {
 int main(int argc, char** argv) {
   const char* filter = argc > 1 ? argv[1] : nullptr;
   int passed = 0, failed = 0;
+  std::printf("liteinfer_tests on %s\n", li::cpu_description().c_str());
   for (auto& c : testing::cases()) {
     if (filter && !std::strstr(c.name, filter)) continue;
     testing::g_failures_in_case = 0;

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "cpu/features.h"
+
 namespace testing {
 
 struct Case {
@@ -26,6 +28,9 @@ std::vector<float> random_floats(size_t n, uint32_t seed, float lo = -1.f, float
 double max_violation(const float* a, const float* b, size_t n, double rtol, double atol);
 // True when the host can run the given tier ("avx2", "avx512", "neon"); tests of other tiers skip.
 bool host_has(const char* tier);
+// The host's SIMD tier whose kernels are built (Avx2 on x86-64 with AVX2+FMA, Neon on aarch64),
+// or Generic: the tier tests compare with the reference, whatever the architecture.
+li::CpuTier simd_tier();
 
 }  // namespace testing
 
