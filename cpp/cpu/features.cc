@@ -73,7 +73,10 @@ CpuFeatures detect() {
 CpuTier best_tier(const CpuFeatures& f) {
   if (f.avx512f && f.avx512bw && f.avx512dq && f.avx512vl && f.fma) return CpuTier::Avx512;
   if (f.avx2 && f.fma) return CpuTier::Avx2;
+#if defined(LITEINFER_HAVE_NEON)
+  // Only builds that carry NEON kernels (aarch64) run the tier; armv7 builds stay portable.
   if (f.neon) return CpuTier::Neon;
+#endif
   return CpuTier::Generic;
 }
 
