@@ -90,6 +90,10 @@ void f32_dwconv2d_c8__avx2(const DwGeom& g, int64_t nc, const float* x, const fl
                            const float* bias, float* y, const Activation& act, float* scratch);
 size_t dwconv2d_c8_scratch_floats(const DwGeom& g);
 #endif
+#if defined(LITEINFER_HAVE_NEON)
+void f32_dwconv2d__neon(const DwGeom& g, const float* x, const float* w, float bias, float* y,
+                        const Activation& act);
+#endif
 // The kernel for a tier (a tier the host lacks gets the reference); tests force each tier.
 DwConv2dFn dwconv2d_kernel_for(CpuTier tier);
 // The kernel for cpu_tier().

@@ -8,6 +8,8 @@
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
+#elif defined(__aarch64__)
+#include <arm_neon.h>  // Advanced SIMD is part of the armv8-a baseline, like SSE2 on x86-64
 #endif
 
 #include "kernels/conv_kernels.h"
@@ -22,8 +24,12 @@ int64_t floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1)
 // into memcpy/memset calls, whose call cost dominates the 2-16 float runs of small maps.
 inline void copy_run(float* dst, const float* src, int64_t n) {
   int64_t i = 0;
+#if defined(__SSE2__) || defined(__aarch64__)
 #if defined(__SSE2__)
   for (; i + 4 <= n; i += 4) _mm_storeu_ps(dst + i, _mm_loadu_ps(src + i));
+#else
+  for (; i + 4 <= n; i += 4) vst1q_f32(dst + i, vld1q_f32(src + i));
+#endif
   switch (n - i) {
     case 3: dst[i + 2] = src[i + 2]; [[fallthrough]];
     case 2: dst[i + 1] = src[i + 1]; [[fallthrough]];
@@ -37,8 +43,12 @@ inline void copy_run(float* dst, const float* src, int64_t n) {
 
 inline void zero_run(float* dst, int64_t n) {
   int64_t i = 0;
+#if defined(__SSE2__) || defined(__aarch64__)
 #if defined(__SSE2__)
   for (; i + 4 <= n; i += 4) _mm_storeu_ps(dst + i, _mm_setzero_ps());
+#else
+  for (; i + 4 <= n; i += 4) vst1q_f32(dst + i, vdupq_n_f32(0.f));
+#endif
   switch (n - i) {
     case 3: dst[i + 2] = 0.f; [[fallthrough]];
     case 2: dst[i + 1] = 0.f; [[fallthrough]];

@@ -464,6 +464,12 @@ TEST(conv_depthwise_kernel_avx2) {
   dw_tier_sweep(li::CpuTier::Avx2, "avx2");
 }
 
+TEST(conv_depthwise_kernel_neon) {
+  if (!testing::host_has("neon")) return;  // skipped: no NEON kernels on this host or build
+  CHECK(li::dwconv2d_kernel_for(li::CpuTier::Neon) != li::dwconv2d_kernel_for(li::CpuTier::Generic));
+  dw_tier_sweep(li::CpuTier::Neon, "neon");
+}
+
 // The 8-channel interleaved kernel against the reference, channel by channel: every channel
 // count of a block (1..8), odd sizes, strides, dilations, pads and activations.
 TEST(conv_depthwise_c8_kernel_avx2) {

@@ -127,6 +127,9 @@ DwConv2dFn dwconv2d_kernel_for(CpuTier tier) {
   if ((tier == CpuTier::Avx2 || tier == CpuTier::Avx512) && f.avx2 && f.fma)
     return f32_dwconv2d__avx2;
 #endif
+#if defined(LITEINFER_HAVE_NEON)
+  if (tier == CpuTier::Neon && cpu_features().neon) return f32_dwconv2d__neon;
+#endif
   return f32_dwconv2d__ref;
 }
 
