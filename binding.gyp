@@ -1,6 +1,7 @@
 # node-gyp build of the same addon that CMakeLists.txt builds with cmake-js. The source lists
 # come from cpp/sources.gypi (shared with CMake, one list, not two); only the AVX2 files get
-# -mavx2 -mfma, through their own static library, so the binary loads on any x86-64 CPU.
+# -mavx2 -mfma, through their own static library, so the binary loads on any x86-64 CPU; the
+# NEON files (arm64 only) need no flags: Advanced SIMD is part of the armv8-a baseline.
 {
   "includes": ["cpp/sources.gypi"],
   "target_defaults": {
@@ -10,7 +11,8 @@
     "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_CPP_EXCEPTIONS", "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED", "NODE_API_NO_EXTERNAL_BUFFERS_ALLOWED"],
     "xcode_settings": {"GCC_ENABLE_CPP_EXCEPTIONS": "YES", "CLANG_CXX_LANGUAGE_STANDARD": "c++17"},
     "conditions": [
-      ["target_arch=='x64'", {"defines": ["LITEINFER_HAVE_AVX2=1"]}]
+      ["target_arch=='x64'", {"defines": ["LITEINFER_HAVE_AVX2=1"]}],
+      ["target_arch=='arm64'", {"defines": ["LITEINFER_HAVE_NEON=1"]}]
     ]
   },
   "targets": [
@@ -27,7 +29,10 @@
     {
       "target_name": "liteinfer",
       "dependencies": ["liteinfer_avx2"],
-      "sources": ["<@(liteinfer_engine_sources)", "<@(liteinfer_napi_sources)"]
+      "sources": ["<@(liteinfer_engine_sources)", "<@(liteinfer_napi_sources)"],
+      "conditions": [
+        ["target_arch=='arm64'", {"sources": ["<@(liteinfer_neon_sources)"]}]
+      ]
     }
   ]
 }

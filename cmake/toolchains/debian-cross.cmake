@@ -20,3 +20,6 @@ set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
 if(LITEINFER_CROSS_QEMU)
   set(CMAKE_CROSSCOMPILING_EMULATOR ${LITEINFER_CROSS_QEMU} -L /usr/${LITEINFER_CROSS_TRIPLE})
 endif()
+# GCC's notes that the ARM parameter-passing ABI of some types changed in GCC 7.1 concern mixing
+# objects built by older compilers; everything here is built by one compiler.
+set(CMAKE_CXX_FLAGS_INIT "-Wno-psabi")
