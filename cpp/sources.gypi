@@ -100,6 +100,9 @@
       "cpp/kernels/arm/elementwise_neon.cc",
       "cpp/kernels/arm/gemm_neon.cc"
     ],
+    "liteinfer_avx512_sources": [
+      "cpp/kernels/x86/gemm_avx512.cc"
+    ],
     "liteinfer_napi_sources": [
       "cpp/napi/addon.cc",
       "cpp/napi/convert.cc",
