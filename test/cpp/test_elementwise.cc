@@ -15,7 +15,8 @@ using li::ElementwiseKernels;
 
 namespace {
 
-const int64_t kSizes[] = {1, 7, 8, 9, 15, 16, 17, 31, 33, 127, 1000, 4099};
+// Around the 4- and 8-float vectors (NEON, AVX2) and their 2x unrolls, a prime, long rows.
+const int64_t kSizes[] = {1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 127, 1000, 4099};
 const float kInf = std::numeric_limits<float>::infinity();
 const float kNaN = std::numeric_limits<float>::quiet_NaN();
 

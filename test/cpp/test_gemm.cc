@@ -129,7 +129,8 @@ TEST(gemm_pinned_2x2) {
 
 TEST(gemm_randomized_shapes_vs_reference) {
   // Around every tier's tiles: 4x8 (portable), 6x16 (AVX2), 14x32 (AVX-512).
-  const int64_t sizes[] = {1, 2, 5, 6, 7, 13, 14, 15, 16, 17, 29, 31, 32, 33, 64, 97, 128, 255};
+  // 3, 4, 8, 9, 12: the NEON 6x16 kernel's 4-column groups.
+  const int64_t sizes[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 13, 14, 15, 16, 17, 29, 31, 32, 33, 64, 97, 128, 255};
   constexpr int kSizes = 18;
   li::ThreadPool pool1(1), pool2(2);
   int cases = 0;
@@ -161,7 +162,8 @@ TEST(gemm_randomized_shapes_vs_reference) {
 
 TEST(gemm_every_size_each_side) {
   // Each dimension through every size with the others at tile-crossing values.
-  const int64_t sizes[] = {1, 2, 5, 6, 7, 13, 14, 15, 16, 17, 29, 31, 32, 33, 64, 97, 128, 255};
+  // 3, 4, 8, 9, 12: the NEON 6x16 kernel's 4-column groups.
+  const int64_t sizes[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 13, 14, 15, 16, 17, 29, 31, 32, 33, 64, 97, 128, 255};
   li::ThreadPool pool2(2);
   for (CpuTier tier : host_tiers()) {
     uint32_t seed = 1000;
