@@ -24,8 +24,8 @@ constexpr DTypeSet IDX = dt_bit(DType::Int32) | I64;
 constexpr DTypeSet Q8 = dt_bit(DType::Int8) | dt_bit(DType::UInt8);
 constexpr DTypeSet F3 = dt_bit(DType::Float32) | dt_bit(DType::Float64) | dt_bit(DType::Float16);
 constexpr DTypeSet SAME = 0;
-constexpr uint32_t SIMD = kSimdAvx2;  // float32 SIMD kernels
-constexpr uint32_t GEMM = kSimdAvx2 | kSimdAvx512;  // float32 work through the GEMM
+constexpr uint32_t SIMD = kSimdAvx2 | kSimdNeon;  // float32 SIMD kernels (the elementwise table)
+constexpr uint32_t GEMM = kSimdAvx2 | kSimdAvx512 | kSimdNeon;  // float32 work through the GEMM
 
 struct Row {
   const char* op;
