@@ -98,7 +98,8 @@
       "cpp/kernels/arm/activation_neon.cc",
       "cpp/kernels/arm/depthwise_neon.cc",
       "cpp/kernels/arm/elementwise_neon.cc",
-      "cpp/kernels/arm/gemm_neon.cc"
+      "cpp/kernels/arm/gemm_neon.cc",
+      "cpp/kernels/arm/transpose_neon.cc"
     ],
     "liteinfer_avx512_sources": [
       "cpp/kernels/x86/gemm_avx512.cc"

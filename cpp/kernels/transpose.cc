@@ -26,6 +26,16 @@ TransposeKernels make_avx2() {
 }
 #endif
 
+#if defined(LITEINFER_HAVE_NEON)
+TransposeKernels make_neon() {
+  TransposeKernels k = make_generic();
+  k.tier = "neon";
+  k.t2d[2] = x32_transpose_2d__neon;
+  k.t2d[3] = x64_transpose_2d__neon;
+  return k;
+}
+#endif
+
 }  // namespace
 
 const TransposeKernels& transpose_kernels_for(CpuTier tier) {
@@ -34,6 +44,12 @@ const TransposeKernels& transpose_kernels_for(CpuTier tier) {
   if ((tier == CpuTier::Avx2 || tier == CpuTier::Avx512) && cpu_features().avx2) {
     static const TransposeKernels avx2 = make_avx2();
     return avx2;
+  }
+#endif
+#if defined(LITEINFER_HAVE_NEON)
+  if (tier == CpuTier::Neon && cpu_features().neon) {
+    static const TransposeKernels neon = make_neon();
+    return neon;
   }
 #endif
   return generic;

@@ -41,6 +41,14 @@ void x32_transpose_2d__avx2(const void* src, int64_t src_ld, void* dst, int64_t 
 void x64_transpose_2d__avx2(const void* src, int64_t src_ld, void* dst, int64_t dst_ld,
                             int64_t rows, int64_t cols);
 #endif
+#if defined(LITEINFER_HAVE_NEON)
+// aarch64 NEON variants (kernels/arm/transpose_neon.cc): 4x4 / 2x2 register tiles. Only call
+// when cpu_tier() is Neon.
+void x32_transpose_2d__neon(const void* src, int64_t src_ld, void* dst, int64_t dst_ld,
+                            int64_t rows, int64_t cols);
+void x64_transpose_2d__neon(const void* src, int64_t src_ld, void* dst, int64_t dst_ld,
+                            int64_t rows, int64_t cols);
+#endif
 
 // The reference 2-D transpose for any element type (also std::string): cache blocks of
 // kBlock x kBlock so both the strided reads and the contiguous writes stay in L1.

@@ -216,7 +216,7 @@ const Row kOnnx[] = {
     {"ThresholdedRelu", F, SAME, 0, ""},
     {"Tile", ANY, SAME, 0, ""},
     {"TopK", N, SAME, 0, "integer types from opset 11"},
-    {"Transpose", ANY, SAME, kSimdAvx2, ""},
+    {"Transpose", ANY, SAME, kSimdAvx2 | kSimdNeon, ""},
     {"Trilu", ANY, SAME, 0, ""},
     {"Unique", ANY, SAME, 0, ""},
     {"Unsqueeze", ANY, SAME, 0, ""},
