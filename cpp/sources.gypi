@@ -97,6 +97,7 @@
     "liteinfer_neon_sources": [
       "cpp/kernels/arm/activation_neon.cc",
       "cpp/kernels/arm/depthwise_neon.cc",
+      "cpp/kernels/arm/depthwise_c8_neon.cc",
       "cpp/kernels/arm/elementwise_neon.cc",
       "cpp/kernels/arm/gemm_neon.cc",
       "cpp/kernels/arm/transpose_neon.cc"

@@ -88,12 +88,21 @@ void f32_dwconv2d__avx2(const DwGeom& g, const float* x, const float* w, float b
 // holds dwconv2d_c8_scratch_floats(g) floats. Only for a tier with AVX2.
 void f32_dwconv2d_c8__avx2(const DwGeom& g, int64_t nc, const float* x, const float* w,
                            const float* bias, float* y, const Activation& act, float* scratch);
-size_t dwconv2d_c8_scratch_floats(const DwGeom& g);
 #endif
 #if defined(LITEINFER_HAVE_NEON)
 void f32_dwconv2d__neon(const DwGeom& g, const float* x, const float* w, float bias, float* y,
                         const Activation& act);
+// The same 8-channel interleaved kernel on aarch64 (two q registers per pixel).
+void f32_dwconv2d_c8__neon(const DwGeom& g, int64_t nc, const float* x, const float* w,
+                           const float* bias, float* y, const Activation& act, float* scratch);
 #endif
+#if defined(LITEINFER_HAVE_AVX2) || defined(LITEINFER_HAVE_NEON)
+size_t dwconv2d_c8_scratch_floats(const DwGeom& g);
+#endif
+// The 8-channel kernel of a tier, or null when the tier has none (the portable path).
+using DwConv2dC8Fn = void (*)(const DwGeom& g, int64_t nc, const float* x, const float* w,
+                              const float* bias, float* y, const Activation& act, float* scratch);
+DwConv2dC8Fn dwconv2d_c8_kernel_for(CpuTier tier);
 // The kernel for a tier (a tier the host lacks gets the reference); tests force each tier.
 DwConv2dFn dwconv2d_kernel_for(CpuTier tier);
 // The kernel for cpu_tier().

@@ -305,13 +305,12 @@ class ConvOp : public Op {
     d.PL = g.pad_begin.back();
     const int64_t mult = g.C_out / g.group;
     const int64_t in_sz = d.H * d.W, out_sz = d.OH * d.OW, k_sz = d.KH * d.KW;
-#if defined(LITEINFER_HAVE_AVX2)
     // 8 channels per vector (one input channel per output channel): every lane busy whatever
     // the row length or stride; measured 1.3x (112x112, 3x3) to 3x (7x7, strided) the per-plane
-    // kernel, which stays for channel multipliers > 1 and planes too large for the block buffer.
-    const CpuTier tier = cpu_tier();
-    const bool c8 = mult == 1 && (tier == CpuTier::Avx2 || tier == CpuTier::Avx512) &&
-                    dwconv2d_c8_scratch_floats(d) <= (size_t(1) << 20);
+    // kernel on AVX2, which stays for channel multipliers > 1 and planes too large for the block
+    // buffer. NEON uses the same layout (not measured on a board yet).
+    static const DwConv2dC8Fn c8_kernel = dwconv2d_c8_kernel_for(cpu_tier());
+    const bool c8 = mult == 1 && c8_kernel && dwconv2d_c8_scratch_floats(d) <= (size_t(1) << 20);
     if (c8) {
       const int64_t blocks = (g.C_out + 7) / 8;
       const int64_t grain8 = std::max<int64_t>(1, kPlaneGrain / std::max<int64_t>(1, 8 * out_sz * k_sz));
@@ -320,13 +319,12 @@ class ConvOp : public Op {
         if (scratch.size() < dwconv2d_c8_scratch_floats(d)) scratch.resize(dwconv2d_c8_scratch_floats(d));
         for (int64_t i = b; i < e; ++i) {
           const int64_t n = i / blocks, c0 = (i % blocks) * 8, nc = std::min<int64_t>(8, g.C_out - c0);
-          f32_dwconv2d_c8__avx2(d, nc, x + (n * g.C_in + c0) * in_sz, w + c0 * k_sz, bias ? bias + c0 : nullptr,
-                                y + (n * g.C_out + c0) * out_sz, act_, scratch.data());
+          c8_kernel(d, nc, x + (n * g.C_in + c0) * in_sz, w + c0 * k_sz, bias ? bias + c0 : nullptr,
+                    y + (n * g.C_out + c0) * out_sz, act_, scratch.data());
         }
       });
       return;
     }
-#endif
     const DwConv2dFn kernel = dwconv2d_kernel();
     const int64_t grain = std::max<int64_t>(1, kPlaneGrain / std::max<int64_t>(1, out_sz * k_sz));
     ctx.pool.parallel_for(g.N * g.C_out, grain, [&](int64_t b, int64_t e) {

@@ -472,9 +472,11 @@ TEST(conv_depthwise_kernel_neon) {
 
 // The 8-channel interleaved kernel against the reference, channel by channel: every channel
 // count of a block (1..8), odd sizes, strides, dilations, pads and activations.
-TEST(conv_depthwise_c8_kernel_avx2) {
-#if defined(LITEINFER_HAVE_AVX2)
-  if (!testing::host_has("avx2")) return;  // skipped: the host lacks AVX2
+// The same sweep runs the AVX2 kernel on x86-64 and the NEON one on aarch64 (simd_tier()).
+TEST(conv_depthwise_c8_kernel_simd) {
+  const li::DwConv2dC8Fn c8 = li::dwconv2d_c8_kernel_for(testing::simd_tier());
+  CHECK(li::dwconv2d_c8_kernel_for(li::CpuTier::Generic) == nullptr);
+  if (!c8) return;  // skipped: no SIMD tier on this host
   Rng rng{91};
   const std::vector<int64_t> sizes = {1, 2, 5, 7, 8, 9, 13, 14, 17, 28, 33};
   const li::Activation::Kind kinds[] = {li::Activation::None, li::Activation::Relu, li::Activation::Clip,
@@ -508,8 +510,7 @@ TEST(conv_depthwise_c8_kernel_avx2) {
     auto b = testing::random_floats(size_t(nc), uint32_t(t) + 17);
     const bool with_bias = rng.next() % 2;
     std::vector<float> y(size_t(nc * out), -99.f), scratch(li::dwconv2d_c8_scratch_floats(g));
-    li::f32_dwconv2d_c8__avx2(g, nc, x.data(), w.data(), with_bias ? b.data() : nullptr, y.data(), act,
-                              scratch.data());
+    c8(g, nc, x.data(), w.data(), with_bias ? b.data() : nullptr, y.data(), act, scratch.data());
     for (int64_t c = 0; c < nc; ++c) {
       auto want = naive_dw(g, x.data() + c * in, w.data() + c * k, with_bias ? b[size_t(c)] : 0.f, act);
       if (testing::max_violation(y.data() + c * out, want.data(), want.size(), kRtol, kAtol) > 1.0) {
@@ -523,7 +524,6 @@ TEST(conv_depthwise_c8_kernel_avx2) {
       }
     }
   }
-#endif
 }
 
 TEST(conv_validation) {

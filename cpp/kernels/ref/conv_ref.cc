@@ -133,6 +133,18 @@ DwConv2dFn dwconv2d_kernel_for(CpuTier tier) {
   return f32_dwconv2d__ref;
 }
 
+DwConv2dC8Fn dwconv2d_c8_kernel_for(CpuTier tier) {
+#if defined(LITEINFER_HAVE_AVX2)
+  const CpuFeatures& f = cpu_features();
+  if ((tier == CpuTier::Avx2 || tier == CpuTier::Avx512) && f.avx2 && f.fma) return f32_dwconv2d_c8__avx2;
+#endif
+#if defined(LITEINFER_HAVE_NEON)
+  if (tier == CpuTier::Neon && cpu_features().neon) return f32_dwconv2d_c8__neon;
+#endif
+  (void)tier;
+  return nullptr;
+}
+
 DwConv2dFn dwconv2d_kernel() {
   static const DwConv2dFn k = dwconv2d_kernel_for(cpu_tier());
   return k;
