@@ -223,7 +223,8 @@ function fromBinary(name: string, dtype: DType, bytes: Uint8Array, count: number
   if (bytes.length !== count * size) {
     bad(`input '${name}': binary_data_size is ${bytes.length} bytes but shape and datatype need ${count} x ${size} = ${count * size}`);
   }
-  const copy = bytes.slice().buffer;
+  // A copy (new Uint8Array(view) copies; Buffer#slice would not), so the typed array is aligned and owns its memory.
+  const copy = new Uint8Array(bytes).buffer;
   switch (dtype) {
     case 'float32': return new Float32Array(copy);
     case 'float64': return new Float64Array(copy);
