@@ -37,6 +37,15 @@ async function image(width: number, height: number, px: (x: number, y: number) =
 
 const gradient = (x: number, y: number): [number, number, number] => [(x * 7) % 256, (y * 5) % 256, ((x + y) * 3) % 256];
 
+describe('liteinfer/vision', () => {
+  it('is a subpath export for require and import', () => {
+    const cjs = spawnSync(process.execPath, ['-e', "const v = require('liteinfer/vision'); console.log(typeof v.imageToTensor, typeof v.topK)"], { encoding: 'utf8', cwd: path.join(__dirname, '..') });
+    expect(cjs.stdout.trim(), cjs.stderr).toBe('function function');
+    const esm = spawnSync(process.execPath, ['--input-type=module', '-e', "import { imageToTensor } from 'liteinfer/vision'; import { serve } from 'liteinfer'; console.log(typeof imageToTensor, typeof serve)"], { encoding: 'utf8', cwd: path.join(__dirname, '..') });
+    expect(esm.stdout.trim(), esm.stderr).toBe('function function');
+  });
+});
+
 describe('resolvePreprocess', () => {
   it('defaults the crop to the model input and checks every field', () => {
     const input = { name: 'input', dtype: 'float32' as const, shape: ['N', 3, 96, 128] };
