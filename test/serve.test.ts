@@ -8,6 +8,7 @@ import { Network, serve, Tensor, type Server } from '../dist/index.js';
 import { binaryRequest, getJson, postJson, writeModels } from './serve_helpers';
 
 const models = writeModels();
+afterAll(() => fs.rmSync(models.dir, { recursive: true, force: true }));
 
 describe('serve: protocol endpoints', () => {
   let server: Server;

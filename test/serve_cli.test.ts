@@ -3,12 +3,13 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 import { writeModels } from './serve_helpers';
 
 const CLI = path.join(__dirname, '..', 'dist', 'cli', 'main.js');
 const models = writeModels();
+afterAll(() => fs.rmSync(models.dir, { recursive: true, force: true }));
 
 /** Starts `liteinfer serve` and resolves with its URL once it logs that it listens. */
 function start(args: string[]): Promise<{ child: ChildProcess; url: string; logs: () => string[]; exit: Promise<number | null> }> {

@@ -19,6 +19,7 @@ function sharpOrNull(): any {
 const sharp = sharpOrNull();
 const CLI = path.join(__dirname, '..', 'dist', 'cli', 'main.js');
 const models = writeModels();
+afterAll(() => fs.rmSync(models.dir, { recursive: true, force: true }));
 const labelsFile = path.join(models.dir, 'labels.txt');
 fs.writeFileSync(labelsFile, Array.from({ length: 10 }, (_, i) => `class-${i}`).join('\n') + '\n');
 

@@ -81,6 +81,7 @@ export class ModelRunner {
   #timer: NodeJS.Timeout | null = null;
   #running = 0;
   #closed = false;
+  #alone = 0;
   #drained: Array<() => void> = [];
   readonly #opts: RunnerOptions;
 
@@ -125,7 +126,7 @@ export class ModelRunner {
     // A request whose inputs disagree on dim 0 or that needs more than maxBatch rows runs alone.
     const key = this.batchable && sameRows && rows <= this.#opts.maxBatch
       ? Object.keys(feeds).sort().map((n) => `${n}:${feeds[n].dtype}:${feeds[n].shape.slice(1).join('x')}`).join('|') + '>' + [...outputs].sort().join(',')
-      : `alone:${Math.random()}`;
+      : `alone:${this.#alone++}`;
     return new Promise<Outputs>((resolve, reject) => {
       const p: Pending = { feeds, outputs, rows, key, arrived: performance.now(), resolve, reject, signal };
       if (signal) {

@@ -264,7 +264,7 @@ export function decodeInferRequest(body: InferRequestBody, binary: Uint8Array | 
     if (typeof name !== 'string') bad(`inputs[${k}] needs a string 'name'`);
     const info = inputs.find((i) => i.name === name);
     if (!info) bad(`unknown input '${name}' (the model's inputs: ${names})`);
-    if (name in feeds) bad(`input '${name}' is given twice`);
+    if (Object.prototype.hasOwnProperty.call(feeds, name)) bad(`input '${name}' is given twice`);
     if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
       bad(`input '${name}': 'shape' must be an array of non-negative integers`);
     }
@@ -305,7 +305,7 @@ export function decodeInferRequest(body: InferRequestBody, binary: Uint8Array | 
   if (binary && offset !== binary.length) {
     bad(`the binary data has ${binary.length} bytes but the inputs' binary_data_size add up to ${offset}`);
   }
-  const missing = inputs.filter((i) => !(i.name in feeds)).map((i) => `'${i.name}'`);
+  const missing = inputs.filter((i) => !Object.prototype.hasOwnProperty.call(feeds, i.name)).map((i) => `'${i.name}'`);
   if (missing.length) bad(`missing input ${missing.join(', ')}`);
 
   const binaryAll = body.parameters?.binary_data_output === true;
