@@ -3,7 +3,8 @@
 // concurrencies on a MobileNetV2-style model with a dynamic batch dim. Each server runs in a
 // process of its own; the client (autocannon) runs in this one. Prints throughput and p50/p99.
 //   npm run loadtest -- [--concurrency 1,4,16] [--duration 10] [--threads 2] [--size 224]
-//                       [--body binary|json] [--max-batch 16] [--batch-delay-ms 2] [--only a,b]
+//                       [--body binary|json] [--max-batch 16] [--batch-delay-ms 2] [--instances 1]
+//                       [--only liteinfer-batched,liteinfer-unbatched,ort]
 import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -40,11 +41,11 @@ async function main(): Promise<void> {
       concurrency: { type: 'string', default: '1,4,16' }, duration: { type: 'string', default: '10' },
       threads: { type: 'string', default: String(Math.min(2, os.availableParallelism())) }, size: { type: 'string', default: '224' },
       body: { type: 'string', default: 'binary' }, 'max-batch': { type: 'string', default: '16' },
-      'batch-delay-ms': { type: 'string', default: '2' }, only: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      'batch-delay-ms': { type: 'string', default: '2' }, instances: { type: 'string', default: '1' }, only: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
-    console.log('npm run loadtest -- [--concurrency 1,4,16] [--duration 10] [--threads 2] [--size 224] [--body binary|json] [--max-batch 16] [--batch-delay-ms 2] [--only liteinfer-batched,liteinfer-unbatched,ort]');
+    console.log('npm run loadtest -- [--concurrency 1,4,16] [--duration 10] [--threads 2] [--size 224] [--body binary|json] [--max-batch 16] [--batch-delay-ms 2] [--instances 1] [--only liteinfer-batched,liteinfer-unbatched,ort]');
     return;
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -74,13 +75,13 @@ async function main(): Promise<void> {
   }
 
   const servers: Array<{ name: string; args: string[] }> = [
-    { name: 'liteinfer-batched', args: ['liteinfer', file, threads, values['max-batch']!, values['batch-delay-ms']!] },
-    { name: 'liteinfer-unbatched', args: ['liteinfer', file, threads, '1', '0'] },
+    { name: 'liteinfer-batched', args: ['liteinfer', file, threads, values['max-batch']!, values['batch-delay-ms']!, values.instances!] },
+    { name: 'liteinfer-unbatched', args: ['liteinfer', file, threads, '1', '0', values.instances!] },
     { name: 'ort', args: ['ort', file, threads] },
   ].filter((s) => !values.only || values.only.split(',').includes(s.name));
 
   console.log(`MobileNetV2-style ${size}x${size} (width 1.0, 1000 classes, batch dim N), ${values.body} request bodies of ${(body.length / 1024).toFixed(0)} KiB, ` +
-    `threads ${threads}, ${duration} s per point after a 2 s warm-up, ${os.cpus()[0]?.model ?? 'cpu'} x ${os.availableParallelism()}, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+    `threads ${threads}, liteinfer instances ${values.instances}, ${duration} s per point after a 2 s warm-up, ${os.cpus()[0]?.model ?? 'cpu'} x ${os.availableParallelism()}, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   const rows: Row[] = [];
   const reference: Record<string, number[]> = {};
   for (const s of servers) {

@@ -1,5 +1,5 @@
 // One server for `npm run loadtest`, in a process of its own. Prints {"url": ...} when it listens.
-//   node loadtest_server.js liteinfer <model.onnx> <threads> <maxBatch> <batchDelayMs>
+//   node loadtest_server.js liteinfer <model.onnx> <threads> <maxBatch> <batchDelayMs> <instances>
 //   node loadtest_server.js ort <model.onnx> <threads>
 // 'ort' is the baseline: plain fastify and one onnxruntime-node session, one request = one run,
 // reading the same Open Inference Protocol bodies (JSON, or the binary extension) and answering
@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { rootDir } from './common';
 
 async function main(): Promise<void> {
-  const [kind, model, threadsArg, maxBatchArg, delayArg] = process.argv.slice(2);
+  const [kind, model, threadsArg, maxBatchArg, delayArg, instancesArg] = process.argv.slice(2);
   const threads = Number(threadsArg);
   let url: string;
   let close: () => Promise<void>;
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     const li = require(path.join(rootDir(), 'dist', 'index.js')) as typeof import('../lib/index');
     const server = await li.serve({
       models: [{ name: 'model', path: model }], port: 0, threads,
-      maxBatch: Number(maxBatchArg), batchDelayMs: Number(delayArg), maxQueue: 4096, docs: false,
+      maxBatch: Number(maxBatchArg), batchDelayMs: Number(delayArg), instances: Number(instancesArg ?? 1), maxQueue: 4096, docs: false,
     });
     url = server.url;
     close = () => server.close();
