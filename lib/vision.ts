@@ -248,9 +248,19 @@ export function topK(scores: ArrayLike<number>, k: number, labels?: readonly str
  *
  * @param file the path of labels.txt
  * @returns the labels by class index
+ * @throws LiteinferError INVALID_ARGUMENT when the file cannot be read
+ * @example
+ * const labels = readLabels('labels.txt');   // ['tench', 'goldfish', ...]
  */
 export function readLabels(file: string): string[] {
-  const lines = fs.readFileSync(file, 'utf8').split(/\r?\n/);
+  if (typeof file !== 'string') invalidArgument('labels', 'the path of a labels file', file);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new LiteinferError('INVALID_ARGUMENT', `cannot read the labels file ${file}: ${(err as Error).message}`);
+  }
+  const lines = text.split(/\r?\n/);
   if (lines.length && lines[lines.length - 1] === '') lines.pop();
   return lines;
 }

@@ -319,6 +319,9 @@ describe('serve: model loading', () => {
     await expect(serve({ models: [path.join(dir, 'missing.onnx')], port: 0 })).rejects.toThrow(/model path not found/);
     await expect(serve({ models: [], port: 0 })).rejects.toThrow(/at least one model/);
     await expect(serve({ models: [models.mlp], port: 0, maxBatch: 0 })).rejects.toThrow(/options.maxBatch/);
+    await expect(serve({ models: [models.cnn], port: 0, labels: path.join(dir, 'none.txt') })).rejects.toThrow(/cannot read the labels file/);
+    await expect(serve({ models: [models.cnn], port: 0, preprocess: 'bogus' })).rejects.toThrow(/preprocessing spec 'bogus' is neither a preset/);
+    await expect(serve({ models: [models.cnn], port: 0, host: '' })).rejects.toThrow(/options.host/);
   });
 
   it('closes: ready turns 503 while draining, close() twice is fine', async () => {

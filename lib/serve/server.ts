@@ -229,6 +229,7 @@ export async function serve(options: ServeOptions): Promise<Server> {
   const port = options.port ?? 8000;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new LiteinferError('INVALID_ARGUMENT', `Expected a port from 0 to 65535 but received ${JSON.stringify(port)}`);
   const host = options.host ?? '127.0.0.1';
+  if (typeof host !== 'string' || host.length === 0) throw new LiteinferError('INVALID_ARGUMENT', `Expected a host name or address for options.host but received ${JSON.stringify(host)}`);
   const metrics = createMetrics();
 
   const models = new Map<string, Model>();
