@@ -76,11 +76,15 @@ describe('liteinfer serve (CLI)', () => {
     for (let i = 0; i < 200 && !s.logs().some((l) => l.includes('incoming request') && l.includes('/infer')); i++) {
       await new Promise((r) => setTimeout(r, 10));
     }
+    const signalled = performance.now();
     s.child.kill(signal);
     const res = await inFlight;
     expect(res.status).toBe(200);
+    expect(res.headers.get('connection')).toBe('close');
     expect((await res.json()).outputs[0].shape).toEqual([1, 256]);
     expect(await s.exit).toBe(0);
+    // Not held open by the client's keep-alive connection (fastify's keep-alive timeout is 72 s).
+    expect(performance.now() - signalled).toBeLessThan(20_000);
     expect(s.logs().some((l) => l.includes(`${signal}: finishing the requests in flight`))).toBe(true);
     await expect(fetch(`${s.url}/v2/health/live`)).rejects.toThrow();
   });

@@ -517,7 +517,19 @@ export async function serve(options: ServeOptions): Promise<Server> {
     }
   });
 
+  // While draining, answers close their connection, and idle keep-alive connections are closed as
+  // they appear: otherwise close() would wait for each client's keep-alive timeout (72 s in fastify).
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (draining) reply.header('connection', 'close');
+    return payload;
+  });
+  let idleSweep: NodeJS.Timeout | undefined;
+  app.addHook('preClose', async () => {
+    idleSweep = setInterval(() => app.server.closeIdleConnections(), 50);
+    idleSweep.unref();
+  });
   app.addHook('onClose', async () => {
+    clearInterval(idleSweep);
     draining = true;
     await Promise.all([...models.values()].map((m) => m.runner?.close()));
   });
