@@ -81,6 +81,16 @@ describe('ModelRunner', () => {
     expect(log[0]).toBe(4);   // 1 + 2 + 1: full, so it went before the delay
   });
 
+  it('takes a power-of-two number of rows when the requests allow it', async () => {
+    const log: number[] = [];
+    const runner = new ModelRunner([fakeNet(10, log)] as never, { maxBatch: 8, batchDelayMs: 20, maxQueue: 100 });
+    await Promise.all(Array.from({ length: 7 }, (_, k) => runner.submit(rows(1, k), ['y'])));
+    expect(log).toEqual([4, 2, 1]);
+    log.length = 0;
+    await Promise.all([3, 2].map((n) => runner.submit(rows(n, 1), ['y'])));   // 5 rows: 3 alone (over the cap of 4 with 2), then 2
+    expect(log).toEqual([3, 2]);
+  });
+
   it('refuses beyond maxQueue with 503, removes aborted requests, and drains', async () => {
     const log: number[] = [];
     const runner = new ModelRunner([fakeNet(30, log)] as never, { maxBatch: 1, batchDelayMs: 0, maxQueue: 2 });
