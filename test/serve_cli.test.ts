@@ -56,8 +56,14 @@ describe('liteinfer serve (CLI)', () => {
     const strict = spawnSync(process.execPath, [CLI, 'serve', dir, '--port', '0', '--strict', '--log-level', 'error'], { encoding: 'utf8' });
     expect(strict.status).toBe(2);
     expect(strict.stderr).toMatch(/1 model\(s\) failed to load: broken/);
-    const s = await start([dir]);
+    const badSize = spawnSync(process.execPath, [CLI, 'serve', dir, '--max-body', 'lots'], { encoding: 'utf8' });
+    expect(badSize.status).toBe(2);
+    expect(badSize.stderr).toMatch(/--max-body must be a size in bytes/);
+    const s = await start([dir, '--max-body', '1k', '--instances', '2']);
     try {
+      const big = await fetch(`${s.url}/v2/models/good/infer`, { method: 'POST', body: JSON.stringify({ inputs: [{ name: 'x', shape: [100, 4], datatype: 'FP32', data: new Array(400).fill(1.5) }] }) });
+      expect(big.status).toBe(413);
+      expect((await (await fetch(`${s.url}/v2/models/good`)).json()).parameters).toMatchObject({ instances: 2, batching: true });
       const failed = s.logs().map((l) => JSON.parse(l)).find((l) => l.msg === 'model failed to load');
       expect(failed).toMatchObject({ model: 'broken', level: 50 });
       expect(s.logs().some((l) => /serving 1 of 2 model/.test(l))).toBe(true);
