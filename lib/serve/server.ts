@@ -15,7 +15,7 @@ import { version as liteinferVersion } from '../info';
 import { Network, Outputs } from '../network';
 import type { Tensor } from '../tensor';
 import { ImageDecodeError, imageToTensor, loadSharp, PreprocessSpec, Prediction, readLabels, resolvePreprocess, ResolvedPreprocessSpec, topK } from '../vision';
-import { isBatchable, ModelRunner } from './batcher';
+import { ModelRunner } from './batcher';
 import { createMetrics, ServerMetrics } from './metrics';
 import { decodeInferRequest, encodeInferResponse, InferRequestBody, RequestError, splitBody, tensorMetadata } from './protocol';
 
@@ -557,4 +557,3 @@ export async function serve(options: ServeOptions): Promise<Server> {
   };
 }
 
-export { isBatchable };
