@@ -167,6 +167,17 @@ describe('serve: protocol endpoints', () => {
     expect((await long.json()).error).toMatch(/Inference-Header-Content-Length is "99999"/);
   });
 
+  it('survives a burst of bad requests mixed with good ones (nothing left queued or running)', async () => {
+    const bodies: unknown[] = ['{', '[]', 'null', '{"inputs": 5}', { inputs: [{ name: 'x', shape: [-1], datatype: 'FP32', data: [] }] },
+      { inputs: [{ name: 'x', shape: [1e9, 4], datatype: 'FP32', data: [1] }] }, { inputs: [{ ...x24, data: [[[[1]]]] }] },
+      { inputs: [{ ...x24, data: { length: 8 } }] }, { inputs: [x24], outputs: 'y' }, { inputs: [x24], id: 7 }];
+    const rs = await Promise.all(Array.from({ length: 120 }, (_, k) => k % 11 === 10 ? infer('mlp', { inputs: [x24] }) : infer('mlp', bodies[k % 11])));
+    rs.forEach((r, k) => expect(r.status, JSON.stringify(r.body)).toBe(k % 11 === 10 ? 200 : 400));
+    const text = await (await fetch(`${base}/metrics`)).text();
+    expect(text).toMatch(/liteinfer_queue_depth\{model="mlp"\} 0/);
+    expect(server.models[0].ready).toBe(true);
+  });
+
   it('answers 404 for an unknown model, version or route', async () => {
     const r = await infer('nope', { inputs: [x24] });
     expect(r).toMatchObject({ status: 404, body: { error: "unknown model 'nope' (served: 'mlp', 'fixed', 'types')" } });
