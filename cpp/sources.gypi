@@ -27,6 +27,7 @@
       "cpp/graph/passes/fold_batchnorm.cc",
       "cpp/graph/passes/fuse_activation.cc",
       "cpp/graph/passes/fuse_gelu.cc",
+      "cpp/graph/passes/fuse_silu.cc",
       "cpp/graph/passes/fuse_matmul_bias.cc",
       "cpp/runtime/session.cc",
       "cpp/runtime/memory_planner.cc",

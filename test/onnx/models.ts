@@ -247,6 +247,47 @@ export function transformerBlock(o: TransformerOptions = {}): GeneratedModel {
   };
 }
 
+/**
+ * EfficientNet-style: SiLU written out as exporters emit it (x * Sigmoid(x)) after every Conv +
+ * BN, MBConv blocks (1x1 expand, depthwise 3x3 or 5x5, squeeze-excitation: GlobalAveragePool,
+ * 1x1 Conv + SiLU, 1x1 Conv + Sigmoid, Mul by the gate; 1x1 project, residual Add when shapes
+ * match), 1x1 head Conv + SiLU, GlobalAveragePool, Flatten, Gemm.
+ */
+export function efficientnetStyle(o: { batch?: number; size?: number; classes?: number; seed?: number } = {}): GeneratedModel {
+  const { batch = 1, size = 64, classes = 10, seed = 5 } = o;
+  const g = new CnnBuilder('efficientnet_style', seed);
+  const silu = (x: string) => g.node('Mul', [x, g.node('Sigmoid', [x])]);
+  const inShape = [batch, 3, size, size];
+  const x = g.input('input', 'float32', inShape);
+  let c = 16;
+  let h = silu(g.bn(g.conv(x, 3, c, 3, { stride: 2 }), c));
+  // [expansion, output channels, kernel, stride]
+  const blocks: Array<[number, number, number, number]> = [[1, 16, 3, 1], [4, 24, 3, 2], [4, 24, 5, 1], [4, 40, 5, 2]];
+  for (const [t, out, k, stride] of blocks) {
+    const hidden = c * t;
+    let y = h;
+    if (t !== 1) y = silu(g.bn(g.conv(y, c, hidden, 1), hidden));
+    y = silu(g.bn(g.conv(y, hidden, hidden, k, { stride, group: hidden }), hidden));
+    const squeezed = Math.max(4, c >> 2);
+    const gate = g.node('Sigmoid', [g.conv(silu(g.conv(g.node('GlobalAveragePool', [y]), hidden, squeezed, 1, { bias: true })),
+      squeezed, hidden, 1, { bias: true })]);
+    y = g.node('Mul', [y, gate]);
+    const residual = stride === 1 && c === out;
+    y = g.bn(g.conv(y, hidden, out, 1, { gain: residual ? 0.5 : 1 }), out);
+    h = residual ? g.node('Add', [h, y]) : y;
+    c = out;
+  }
+  h = silu(g.bn(g.conv(h, c, 128, 1), 128));
+  const logits = g.classifier(h, 128, classes, 'Flatten');
+  g.output(logits, 'float32', [batch, classes]);
+  return {
+    name: 'efficientnet-style', bytes: g.toModel({ opset: 17 }),
+    inputs: [{ name: 'input', dtype: 'float32', shape: inShape }],
+    outputs: [{ name: 'logits', dtype: 'float32', shape: [batch, classes] }],
+    makeFeeds: feedsFor({ input: inShape }),
+  };
+}
+
 /** A few hundred floats through two Gemms ([1, 256] -> 64 -> Relu -> 10): measures per-call overhead. */
 export function tinyMlp(o: { seed?: number } = {}): GeneratedModel {
   const g = new GraphBuilder('tiny_mlp', o.seed ?? 4);
