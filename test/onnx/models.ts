@@ -131,7 +131,8 @@ export function resnetStyle(o: ResnetOptions = {}): GeneratedModel {
 }
 
 export interface MobilenetOptions {
-  batch?: number;
+  /** A size, or a name for a symbolic batch dim (the feeds then have batch 1). */
+  batch?: number | string;
   size?: number;
   /** Width multiplier (channels rounded to multiples of 8). */
   width?: number;
@@ -151,8 +152,9 @@ export function mobilenetV2Style(o: MobilenetOptions = {}): GeneratedModel {
   const { batch = 1, size = 96, width = 0.5, classes = 10, seed = 2 } = o;
   const ch = (c: number) => Math.max(8, Math.round((c * width) / 8) * 8);
   const g = new CnnBuilder('mobilenetv2_style', seed);
-  const inShape = [batch, 3, size, size];
-  const x = g.input('input', 'float32', inShape);
+  const declared: Dim[] = [batch, 3, size, size];
+  const inShape = [typeof batch === 'number' ? batch : 1, 3, size, size];
+  const x = g.input('input', 'float32', declared);
   let c = ch(32);
   let h = g.relu6(g.bn(g.conv(x, 3, c, 3, { stride: 2 }), c));
   // [expansion t, output channels, repeats n, first stride s], MobileNetV2 table 2 without the last row.
@@ -177,7 +179,7 @@ export function mobilenetV2Style(o: MobilenetOptions = {}): GeneratedModel {
   g.output(logits, 'float32', [batch, classes]);
   return {
     name: 'mobilenetv2-style', bytes: g.toModel({ opset: 17 }),
-    inputs: [{ name: 'input', dtype: 'float32', shape: inShape }],
+    inputs: [{ name: 'input', dtype: 'float32', shape: declared }],
     outputs: [{ name: 'logits', dtype: 'float32', shape: [batch, classes] }],
     makeFeeds: feedsFor({ input: inShape }),
   };
