@@ -15,6 +15,7 @@
 
 #include "kernels/gemm_blocked.h"
 #include "kernels/simd/avx2_math.h"
+#include "kernels/simd/avx512_math.h"
 
 namespace li::gemm {
 
@@ -26,8 +27,8 @@ constexpr int64_t NR = 32;
 // The first n (0..16) lanes.
 inline __mmask16 lanes(int64_t n) { return n >= 16 ? __mmask16(0xffff) : __mmask16((1u << n) - 1); }
 
-// The transcendental activations run on the AVX2 formulas, one 8-lane half at a time: they
-// only touch the epilogue (once per tile row and kc block), so a 16-lane copy would buy little.
+// Sigmoid and SiLU (EfficientNet's every convolution) run on the 16-lane formulas of
+// simd/avx512_math.h; tanh and erf on the AVX2 ones, one 8-lane half at a time.
 template <__m256 (*F)(__m256)>
 inline __m512 by_halves(__m512 v) {
   const __m256 lo = F(_mm512_castps512_ps256(v));
@@ -35,7 +36,6 @@ inline __m512 by_halves(__m512 v) {
   return _mm512_insertf32x8(_mm512_castps256_ps512(lo), hi, 1);
 }
 
-inline __m256 silu8(__m256 v) { return _mm256_mul_ps(v, avx2::sigmoid_ps(v)); }
 inline __m256 gelu8(__m256 v) {  // x/2 * (1 + erf(x/sqrt 2))
   const __m256 e = avx2::erf_ps(_mm256_mul_ps(v, _mm256_set1_ps(0.70710678118654752f)));
   return _mm256_mul_ps(_mm256_mul_ps(_mm256_set1_ps(0.5f), v), _mm256_add_ps(_mm256_set1_ps(1.f), e));
@@ -55,9 +55,9 @@ inline __m512 activate(__m512 v, Activation::Kind kind, __m512 p0, __m512 p1) {
       __m512 t = _mm512_add_ps(_mm512_div_ps(v, _mm512_set1_ps(6.f)), _mm512_set1_ps(0.5f));
       return _mm512_mul_ps(v, _mm512_min_ps(one, _mm512_max_ps(zero, t)));
     }
-    case Activation::Sigmoid: return by_halves<avx2::sigmoid_ps>(v);
+    case Activation::Sigmoid: return avx512::sigmoid_ps(v);
     case Activation::Tanh: return by_halves<avx2::tanh_ps>(v);
-    case Activation::SiLU: return by_halves<silu8>(v);
+    case Activation::SiLU: return _mm512_mul_ps(v, avx512::sigmoid_ps(v));
     case Activation::Gelu: return by_halves<gelu8>(v);
   }
   return v;
