@@ -108,12 +108,15 @@ class RangeOp : public Op {
     }
     int64_t a = s.to_int64_vector()[0], b = l.to_int64_vector()[0], k = d.to_int64_vector()[0];
     if (k == 0) ctx.error("delta must not be zero");
-    // ceil((b - a) / k) in 128 bits: the difference of two int64 may overflow int64.
-    __int128 diff = __int128(b) - __int128(a);
-    __int128 n = diff / k + ((diff % k != 0) && ((diff > 0) == (k > 0)) ? 1 : 0);
-    if (n > (__int128(1) << 40))
+    // ceil((b - a) / k) on magnitudes in uint64: the difference of two int64 may overflow
+    // int64 but its magnitude fits uint64 (no __int128: 32-bit ARM has none).
+    if (b == a || (b > a) != (k > 0)) return 0;
+    const uint64_t diff = b > a ? uint64_t(b) - uint64_t(a) : uint64_t(a) - uint64_t(b);
+    const uint64_t step = k > 0 ? uint64_t(k) : uint64_t(0) - uint64_t(k);
+    const uint64_t n = diff / step + (diff % step != 0 ? 1 : 0);
+    if (n > (uint64_t(1) << 40))
       ctx.error("start ", a, ", limit ", b, ", delta ", k, " give too many elements");
-    return n > 0 ? int64_t(n) : 0;
+    return int64_t(n);
   }
 };
 

@@ -809,6 +809,12 @@ TEST(tensor_constant_of_shape_range) {
   CHECK_VEC(Call("Range").in(tt::i64({}, {3})).in(tt::i64({}, {3})).in(tt::i64({}, {1})).run1().shape, Shape({0}));
   CHECK_VEC(Call("Range").in(tt::i64({}, {5})).in(tt::i64({}, {0})).in(tt::i64({}, {1})).run1().shape, Shape({0}));
   CHECK_THROWS(Call("Range").in(tt::i64({}, {0})).in(tt::i64({}, {5})).in(tt::i64({}, {0})).run(), "zero");
+  // Counts whose difference overflows int64 (computed on uint64 magnitudes: no __int128 on armv7).
+  CHECK_THROWS(Call("Range").in(tt::i64({}, {INT64_MIN})).in(tt::i64({}, {INT64_MAX})).in(tt::i64({}, {1})).run(),
+               "too many elements");
+  CHECK_VEC(Call("Range").in(tt::i64({}, {INT64_MAX})).in(tt::i64({}, {INT64_MIN})).in(tt::i64({}, {1})).run1().shape, Shape({0}));
+  CHECK_VEC(tt::iv(Call("Range").in(tt::i64({}, {-7})).in(tt::i64({}, {7})).in(tt::i64({}, {INT64_MAX})).run1()),
+            std::vector<int64_t>({-7}));
   CHECK_THROWS(Call("Range").in(tt::i64({}, {0})).in(tt::f32({}, {5})).in(tt::i64({}, {1})).run(), "dtype");
 }
 
