@@ -98,7 +98,8 @@
       "cpp/kernels/x86/pool_avx2.cc"
     ],
     "liteinfer_avx512_sources": [
-      "cpp/kernels/x86/gemm_avx512.cc"
+      "cpp/kernels/x86/gemm_avx512.cc",
+      "cpp/kernels/x86/depthwise_c16_avx512.cc"
     ],
     "liteinfer_napi_sources": [
       "cpp/napi/addon.cc",

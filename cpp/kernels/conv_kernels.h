@@ -91,6 +91,11 @@ void f32_dwconv2d__avx2(const DwGeom& g, const float* x, const float* w, float b
 void f32_dwconv2d_c8__avx2(const DwGeom& g, int64_t nc, const float* x, const float* w,
                            const float* bias, float* y, const Activation& act, float* scratch);
 size_t dwconv2d_c8_scratch_floats(const DwGeom& g);
+// The same with nc <= 16 channels in 16 lanes (x86/depthwise_c16_avx512.cc). Only for the
+// Avx512 tier.
+void f32_dwconv2d_c16__avx512(const DwGeom& g, int64_t nc, const float* x, const float* w,
+                              const float* bias, float* y, const Activation& act, float* scratch);
+size_t dwconv2d_c16_scratch_floats(const DwGeom& g);
 #endif
 // The kernel for a tier (a tier the host lacks gets the reference); tests force each tier.
 DwConv2dFn dwconv2d_kernel_for(CpuTier tier);
