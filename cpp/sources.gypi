@@ -106,7 +106,8 @@
       "cpp/kernels/arm/transpose_neon.cc"
     ],
     "liteinfer_avx512_sources": [
-      "cpp/kernels/x86/gemm_avx512.cc"
+      "cpp/kernels/x86/gemm_avx512.cc",
+      "cpp/kernels/x86/depthwise_c16_avx512.cc"
     ],
     "liteinfer_napi_sources": [
       "cpp/napi/addon.cc",

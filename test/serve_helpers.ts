@@ -53,9 +53,8 @@ export function writeModels(): { dir: string; mlp: string; fixed: string; types:
   };
 }
 
-/** POSTs JSON and returns status, headers and the parsed body. */
-export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+/** Status, headers and the body parsed as JSON (the text itself when it is not JSON). */
+async function parsed(res: Response) {
   const text = await res.text();
   let json: any;
   try {
@@ -66,16 +65,14 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
   return { status: res.status, headers: res.headers, body: json };
 }
 
+/** POSTs JSON and returns status, headers and the parsed body. */
+export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {
+  return parsed(await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) }));
+}
+
+/** GETs a URL and returns status, headers and the parsed body. */
 export async function getJson(url: string) {
-  const res = await fetch(url);
-  const text = await res.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = text;
-  }
-  return { status: res.status, headers: res.headers, body: json };
+  return parsed(await fetch(url));
 }
 
 /** A binary-extension request: the JSON header, then each tensor's bytes. */

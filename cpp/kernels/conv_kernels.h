@@ -101,6 +101,13 @@ void f32_dwconv2d_c8__neon(const DwGeom& g, int64_t nc, const float* x, const fl
 #if defined(LITEINFER_HAVE_AVX2) || defined(LITEINFER_HAVE_NEON)
 size_t dwconv2d_c8_scratch_floats(const DwGeom& g);
 #endif
+#if defined(LITEINFER_HAVE_AVX2)
+// The same with nc <= 16 channels in 16 lanes (x86/depthwise_c16_avx512.cc). Only for the
+// Avx512 tier.
+void f32_dwconv2d_c16__avx512(const DwGeom& g, int64_t nc, const float* x, const float* w,
+                              const float* bias, float* y, const Activation& act, float* scratch);
+size_t dwconv2d_c16_scratch_floats(const DwGeom& g);
+#endif
 // The 8-channel kernel of a tier, or null when the tier has none (the portable path).
 using DwConv2dC8Fn = void (*)(const DwGeom& g, int64_t nc, const float* x, const float* w,
                               const float* bias, float* y, const Activation& act, float* scratch);

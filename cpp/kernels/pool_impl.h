@@ -18,17 +18,47 @@
 namespace li {
 namespace {
 
+// Kernel windows of up to this many taps per dim go through max_of_taps (larger: the general walk).
+constexpr int64_t kMaxPoolTaps = 16;
+
 // Whether maxpool2d serves g: 2-D (no depth), and its buffers stay bounded (huge strides or
 // dilations take the general walk instead).
 inline bool maxpool2d_rows_fit(const Geom3& g) {
   const int64_t PH = (g.out[1] - 1) * g.s[1] + (g.k[1] - 1) * g.d[1] + 1;
   const int64_t PW = (g.out[2] - 1) * g.s[2] + (g.k[2] - 1) * g.d[2] + 1;
-  return g.in[0] == 1 && g.out[0] == 1 && g.k[0] == 1 && PW <= (int64_t(1) << 20) &&
+  return g.in[0] == 1 && g.out[0] == 1 && g.k[0] == 1 && g.k[1] <= kMaxPoolTaps &&
+         g.k[2] <= kMaxPoolTaps && PW <= (int64_t(1) << 20) &&
          PH * std::max(g.out[2], g.s[1] == 1 && g.s[2] == 1 ? PW : 0) <= (int64_t(1) << 22);
 }
 
-// NaN taps are skipped (as in onnxruntime): `v > m` is false for them; a window of only
-// padding gives -inf.
+// m updated by tap v: NaN taps are skipped (as in onnxruntime), `v > m` is false for them; a
+// window of only padding gives -inf.
+inline float take_max(float m, float v) { return v > m ? v : m; }
+
+// dst[i] = max over `taps` sources of src[t][i * step] (from -inf), i < n. Three taps (3x3
+// windows, the common case) are combined in registers in one pass; others update dst per tap.
+inline void max_of_taps(float* dst, const float* const* src, int taps, int64_t step, int64_t n) {
+  const float lowest = -std::numeric_limits<float>::infinity();
+  if (taps == 3) {
+    const float *a = src[0], *b = src[1], *c = src[2];
+    if (step == 1) {
+      for (int64_t i = 0; i < n; ++i) dst[i] = take_max(take_max(take_max(lowest, a[i]), b[i]), c[i]);
+    } else if (step == 2) {
+      for (int64_t i = 0; i < n; ++i) dst[i] = take_max(take_max(take_max(lowest, a[2 * i]), b[2 * i]), c[2 * i]);
+    } else {
+      for (int64_t i = 0; i < n; ++i) dst[i] = take_max(take_max(take_max(lowest, a[i * step]), b[i * step]), c[i * step]);
+    }
+    return;
+  }
+  std::fill(dst, dst + n, lowest);
+  for (int t = 0; t < taps; ++t) {
+    const float* s = src[t];
+    if (step == 1) for (int64_t i = 0; i < n; ++i) dst[i] = take_max(dst[i], s[i]);
+    else if (step == 2) for (int64_t i = 0; i < n; ++i) dst[i] = take_max(dst[i], s[2 * i]);
+    else for (int64_t i = 0; i < n; ++i) dst[i] = take_max(dst[i], s[i * step]);
+  }
+}
+
 template <int64_t kStride>  // 1, 2, or 0 for g.s[2]
 void maxpool2d_rows(const Geom3& g, const float* x, float* y) {
   const int64_t H = g.in[1], W = g.in[2], OH = g.out[1], OW = g.out[2];
@@ -43,27 +73,22 @@ void maxpool2d_rows(const Geom3& g, const float* x, float* y) {
   for (int64_t r = 0; r < PH; ++r) {
     float* h = rows.data() + r * OW;
     const int64_t ih = r - g.pb[1];
-    std::fill(h, h + OW, lowest);
-    if (ih < 0 || ih >= H) continue;
+    if (ih < 0 || ih >= H) {
+      std::fill(h, h + OW, lowest);
+      continue;
+    }
     float* wr = win.data();
     std::fill(wr, wr + c0, lowest);
     std::copy(x + ih * W + (c0 - g.pb[2]), x + ih * W + (c1 - g.pb[2]), wr + c0);
     std::fill(wr + c1, wr + PW, lowest);
-    for (int64_t kw = 0; kw < g.k[2]; ++kw) {
-      const float* src = wr + kw * dw;
-      for (int64_t ow = 0; ow < OW; ++ow) {
-        const float v = src[ow * sw];
-        h[ow] = v > h[ow] ? v : h[ow];
-      }
-    }
+    const float* taps[kMaxPoolTaps];
+    for (int64_t kw = 0; kw < g.k[2]; ++kw) taps[kw] = wr + kw * dw;
+    max_of_taps(h, taps, int(g.k[2]), sw, OW);
   }
   for (int64_t oh = 0; oh < OH; ++oh) {
-    float* yr = y + oh * OW;
-    std::fill(yr, yr + OW, lowest);
-    for (int64_t kh = 0; kh < g.k[1]; ++kh) {
-      const float* h = rows.data() + (oh * g.s[1] + kh * g.d[1]) * OW;
-      for (int64_t ow = 0; ow < OW; ++ow) yr[ow] = h[ow] > yr[ow] ? h[ow] : yr[ow];
-    }
+    const float* taps[kMaxPoolTaps];
+    for (int64_t kh = 0; kh < g.k[1]; ++kh) taps[kh] = rows.data() + (oh * g.s[1] + kh * g.d[1]) * OW;
+    max_of_taps(y + oh * OW, taps, int(g.k[1]), 1, OW);
   }
 }
 
@@ -85,20 +110,16 @@ inline void maxpool2d_flat(const Geom3& g, const float* x, float* y) {
   }
   // cols[j]: the max over the kernel's columns starting at plane[j]; (PH-1)*PW + OW of them.
   const int64_t nc = (PH - 1) * PW + OW;
-  cols.assign(size_t(nc), lowest);
+  cols.resize(size_t(nc));
   float* h = cols.data();
-  for (int64_t kw = 0; kw < g.k[2]; ++kw) {
-    const float* src = plane.data() + kw * g.d[2];
-    for (int64_t j = 0; j < nc; ++j) h[j] = src[j] > h[j] ? src[j] : h[j];
-  }
+  const float* taps[kMaxPoolTaps];
+  for (int64_t kw = 0; kw < g.k[2]; ++kw) taps[kw] = plane.data() + kw * g.d[2];
+  max_of_taps(h, taps, int(g.k[2]), 1, nc);
   // Then over the kernel's rows, into `plane` (free again) at the same pitch.
   const int64_t nv = (OH - 1) * PW + OW;
   float* v = plane.data();
-  std::fill(v, v + nv, lowest);
-  for (int64_t kh = 0; kh < g.k[1]; ++kh) {
-    const float* src = h + kh * g.d[1] * PW;
-    for (int64_t j = 0; j < nv; ++j) v[j] = src[j] > v[j] ? src[j] : v[j];
-  }
+  for (int64_t kh = 0; kh < g.k[1]; ++kh) taps[kh] = h + kh * g.d[1] * PW;
+  max_of_taps(v, taps, int(g.k[1]), 1, nv);
   for (int64_t oh = 0; oh < OH; ++oh) std::copy(v + oh * PW, v + oh * PW + OW, y + oh * OW);
 }
 
