@@ -98,9 +98,8 @@ void f32_dwconv2d__neon(const DwGeom& g, const float* x, const float* w, float b
 void f32_dwconv2d_c8__neon(const DwGeom& g, int64_t nc, const float* x, const float* w,
                            const float* bias, float* y, const Activation& act, float* scratch);
 #endif
-#if defined(LITEINFER_HAVE_AVX2) || defined(LITEINFER_HAVE_NEON)
+// Scratch floats of the 8-channel kernels (every build, so the op needs no #if).
 size_t dwconv2d_c8_scratch_floats(const DwGeom& g);
-#endif
 #if defined(LITEINFER_HAVE_AVX2)
 // The same with nc <= 16 channels in 16 lanes (x86/depthwise_c16_avx512.cc). Only for the
 // Avx512 tier.

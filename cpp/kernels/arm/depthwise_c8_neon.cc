@@ -73,11 +73,7 @@ void compute(const DwGeom& g, const float* p, int64_t pw, const float* wt, V8 vb
 
 }  // namespace
 
-size_t dwconv2d_c8_scratch_floats(const DwGeom& g) {
-  const int64_t ph = (g.OH - 1) * g.SH + (g.KH - 1) * g.DH + 1;
-  const int64_t pw = (g.OW - 1) * g.SW + (g.KW - 1) * g.DW + 1;
-  return size_t(ph * pw * 8 + g.OH * g.OW * 8 + g.KH * g.KW * 8 + 16);
-}
+// dwconv2d_c8_scratch_floats: in ref/conv_ref.cc for builds without AVX2 (the layout is the same).
 
 void f32_dwconv2d_c8__neon(const DwGeom& g, int64_t nc, const float* x, const float* w,
                            const float* bias, float* y, const Activation& act, float* scratch) {

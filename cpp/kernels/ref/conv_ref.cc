@@ -133,6 +133,16 @@ DwConv2dFn dwconv2d_kernel_for(CpuTier tier) {
   return f32_dwconv2d__ref;
 }
 
+#if !defined(LITEINFER_HAVE_AVX2)
+// x86 builds define it beside the AVX2 kernel (x86/depthwise_c8_avx2.cc); the NEON kernel uses
+// the same layout: padded interleaved input, output block, weights, alignment slack.
+size_t dwconv2d_c8_scratch_floats(const DwGeom& g) {
+  const int64_t ph = (g.OH - 1) * g.SH + (g.KH - 1) * g.DH + 1;
+  const int64_t pw = (g.OW - 1) * g.SW + (g.KW - 1) * g.DW + 1;
+  return size_t(ph * pw * 8 + g.OH * g.OW * 8 + g.KH * g.KW * 8 + 16);
+}
+#endif
+
 DwConv2dC8Fn dwconv2d_c8_kernel_for(CpuTier tier) {
 #if defined(LITEINFER_HAVE_AVX2)
   const CpuFeatures& f = cpu_features();
