@@ -1,6 +1,6 @@
 # node-gyp build of the same addon that CMakeLists.txt builds with cmake-js. The source lists
-# come from cpp/sources.gypi (shared with CMake, one list, not two); only the AVX2 files get
-# -mavx2 -mfma, through their own static library, so the binary loads on any x86-64 CPU.
+# come from cpp/sources.gypi (shared with CMake, one list, not two); only the AVX2 and AVX-512
+# files get ISA flags, through their own static libraries, so the binary loads on any x86-64 CPU.
 {
   "includes": ["cpp/sources.gypi"],
   "target_defaults": {
@@ -25,8 +25,18 @@
       ]
     },
     {
+      "target_name": "liteinfer_avx512",
+      "type": "static_library",
+      "conditions": [
+        ["target_arch=='x64'", {
+          "sources": ["<@(liteinfer_avx512_sources)"],
+          "cflags_cc": ["-mavx512f", "-mavx512dq", "-mavx512bw", "-mavx512vl", "-mavx2", "-mfma", "-mf16c"]
+        }]
+      ]
+    },
+    {
       "target_name": "liteinfer",
-      "dependencies": ["liteinfer_avx2"],
+      "dependencies": ["liteinfer_avx2", "liteinfer_avx512"],
       "sources": ["<@(liteinfer_engine_sources)", "<@(liteinfer_napi_sources)"]
     }
   ]

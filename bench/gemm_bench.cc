@@ -13,6 +13,7 @@
 #include "cpu/features.h"
 #include "kernels/gemm.h"
 #include "kernels/gemm_blocked.h"
+#include "runtime/flops.h"
 
 namespace {
 
@@ -44,18 +45,6 @@ double best_seconds(Fn&& fn, double budget = 0.3) {
   return best;
 }
 
-double peak_gflops() {
-#if defined(LITEINFER_HAVE_AVX2)
-  if (li::gemm::kernel_config(li::CpuTier::Avx2).tier != li::CpuTier::Avx2) return 0;
-  const int64_t iters = 1000000;  // ~2.5 ms per call: short calls dodge preemption
-  volatile float sink = 0;
-  double s = best_seconds([&] { sink = sink + li::gemm::f32_fma_chains__avx2_fma(iters); }, 0.5);
-  return 192.0 * double(iters) / s * 1e-9;
-#else
-  return 0;
-#endif
-}
-
 struct Shape {
   int64_t M, N, K;
   const char* what;
@@ -70,8 +59,8 @@ int main(int argc, char** argv) {
   std::printf("%s\n", li::cpu_description().c_str());
   std::printf("micro-kernel %lldx%lld, blocks kc=%lld mc=%lld nc=%lld\n", (long long)cfg.mr,
               (long long)cfg.nr, (long long)cfg.kc, (long long)cfg.mc, (long long)cfg.nc);
-  const double peak = peak_gflops();
-  if (peak > 0) std::printf("peak fp32 FMA, 1 core (12 chains x 8 lanes): %.1f GFLOP/s\n", peak);
+  const double peak = li::fma_peak_gflops(1);  // the probe of the GEMM tier's FMA width
+  if (peak > 0) std::printf("peak fp32 FMA, 1 core: %.1f GFLOP/s\n", peak);
 
   const Shape shapes[] = {
       {64, 3136, 576, "conv3x3 64ch 56x56 (im2col)", true},

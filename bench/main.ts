@@ -168,7 +168,7 @@ async function main(): Promise<void> {
   }).join(', ');
 
   console.log(`liteinfer vs onnxruntime-node — ${os.cpus()[0]?.model ?? 'cpu'}, ${os.cpus().length} cores, ${new Date().toISOString().slice(0, 10)}`);
-  console.log(`liteinfer ${li.cpuInfo().description}; fp32 FMA peak (AVX2 FMA chains) GFLOP/s: ${peakText}`);
+  console.log(`liteinfer ${li.cpuInfo().description}; fp32 FMA peak GFLOP/s: ${peakText}`);
   console.log(`${rounds} alternating rounds x ${runs} runs per engine; ratio = ORT median / liteinfer median (>1: liteinfer faster)`);
   console.log('GFLOP: 2 x multiply-adds of Conv, Gemm, MatMul (and LSTM/GRU gates) per run; % peak: liteinfer GFLOP/s / FMA peak at that thread count\n');
   const header = ['model', 'thr', 'liteinfer ms', 'ORT ms', 'ratio', 'GFLOP', 'GFLOP/s li / ORT', '% peak', 'load li/ORT ms', 'RSS li/ORT MB', 'max diff'];

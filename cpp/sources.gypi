@@ -94,6 +94,9 @@
       "cpp/kernels/x86/gemm_avx2.cc",
       "cpp/kernels/x86/winograd_avx2.cc"
     ],
+    "liteinfer_avx512_sources": [
+      "cpp/kernels/x86/gemm_avx512.cc"
+    ],
     "liteinfer_napi_sources": [
       "cpp/napi/addon.cc",
       "cpp/napi/convert.cc",

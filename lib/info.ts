@@ -21,7 +21,7 @@ export interface OpSupport {
   types: string[];
   /** Element types its outputs can have (the same as `types` when the outputs have type T). */
   outputTypes: string[];
-  /** CPU paths with SIMD kernels (float32) besides the portable one: "avx2", "neon". */
+  /** CPU paths with SIMD kernels (float32) besides the portable one: "avx2", "avx512", "neon". */
   simd: string[];
   /** Conditions on the types or the algorithm ("integer types from opset 12"); may be empty. */
   note: string;

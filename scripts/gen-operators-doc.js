@@ -44,16 +44,19 @@ const lines = [
   '  bfloat16 (the 16-bit ones computed in float32); "integers" = int8-int64 and uint8-uint64; "all" = numeric,',
   '  bool and string.',
   '- **CPU paths**: every op has a portable C++ path; "AVX2" marks float32 kernels written for AVX2+FMA,',
-  '  chosen at run time when the CPU has them (also on AVX-512 CPUs); "NEON" the same on ARM.',
+  '  chosen at run time when the CPU has them (also on AVX-512 CPUs); "AVX-512" the ops whose float32 work',
+  '  goes through the GEMM, which has an AVX-512 micro-kernel used on CPUs with AVX-512 F/DQ/BW/VL;',
+  '  "NEON" the same on ARM.',
   '- `liteinfer` domain ops are fused nodes created by graph optimization, not found in model files.',
   '',
 ];
+const SIMD_NAMES = { avx2: 'AVX2', avx512: 'AVX-512', neon: 'NEON' };
 for (const [domain, m] of [...byDomain].sort()) {
   lines.push(`## ${domain}`, '', '| op | opsets | T | outputs | CPU paths | notes |', '|---|---|---|---|---|---|');
   for (const [op, { ranges, info }] of [...m].sort()) {
     const r = ranges.sort((a, b) => a[0] - b[0]).map(([s, u]) => (u >= 1000 ? `${s}+` : s === u ? `${s}` : `${s}-${u}`)).join(', ');
     const same = info.outputTypes.join() === info.types.join() && info.types.length > 0;
-    const paths = ['portable', ...info.simd.map((p) => p.toUpperCase())].join(', ');
+    const paths = ['portable', ...info.simd.map((p) => SIMD_NAMES[p] ?? p.toUpperCase())].join(', ');
     lines.push(`| ${op} | ${r} | ${typeList(info.types)} | ${same ? 'T' : typeList(info.outputTypes)} | ${paths} | ${info.note} |`);
   }
   lines.push('');

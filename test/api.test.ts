@@ -152,6 +152,38 @@ describe('Network', () => {
     net.dispose();
   });
 
+  it('runs a quick run() inline when nothing is pending, and other shapes and queued runs off the thread', async () => {
+    const net = await Network.load(smallModel(), { threads: 1 });
+    // A run handed to the run thread settles only from a macrotask (the thread's callback); an
+    // inline one has settled after a few microtasks.
+    const settlesInline = async (p: Promise<unknown>) => {
+      let settled = false;
+      void p.then(() => { settled = true; });
+      for (let i = 0; i < 4; i++) await Promise.resolve();
+      const early = settled;
+      await p;
+      return early;
+    };
+    const small = { x: new Tensor('float32', new Float32Array([1, -2, 3, -4]), [1, 4]) };
+    let inline = false;
+    for (let i = 0; i < 500 && !inline; i++) inline = await settlesInline(net.run(small));  // a busy machine may need several
+    expect(inline).toBe(true);
+    expect(Array.from((await net.run(small)).z.data as Float32Array)).toEqual([4, 0, 10, 0]);
+    const big = { x: new Tensor('float32', new Float32Array(4 << 20).fill(1), [1 << 20, 4]) };
+    expect(await settlesInline(net.run(big))).toBe(false);  // a shape of its own: timed on the thread
+    // With a run pending, a quick one queues behind it and both settle in call order.
+    const order: string[] = [];
+    const first = net.run(big).then(() => order.push('big'));
+    const second = net.run(small).then((o) => { order.push('small'); return o; });
+    expect(await settlesInline(second)).toBe(false);
+    await first;
+    expect(order).toEqual(['big', 'small']);
+    expect(Array.from((await second).z.data as Float32Array)).toEqual([4, 0, 10, 0]);
+    // Errors from an inline run reject the promise like any other.
+    await expectCode(net.run({ x: new Tensor('float32', new Float32Array(3), [1, 3]) }), 'INVALID_INPUT', /'x'/);
+    net.dispose();
+  });
+
   it('gives correct results for many concurrent runs, and an AbortSignal cancels a queued one', async () => {
     const net = await Network.load(smallModel(), { threads: 2 });
     const runs = Array.from({ length: 32 }, (_, k) => {

@@ -1,8 +1,10 @@
 // The engine's C++ tests (kernels vs their references, loader, planner, ops) on every CPU tier
-// this machine can run: the best one, and the portable path forced with LITEINFER_CPU=generic.
+// this machine can run: the best one, AVX2 forced with LITEINFER_CPU=avx2 on an AVX-512 host, and
+// the portable path forced with LITEINFER_CPU=generic.
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { hostHasAvx512 } from './cpu_tiers';
 
 const ROOT = path.join(__dirname, '..');
 const BUILD = path.join(ROOT, 'build');
@@ -15,10 +17,10 @@ describe('C++ engine tests', () => {
     execFileSync('cmake', ['--build', BUILD, '-j2', '--target', 'liteinfer_tests'], { stdio: 'pipe' });
   }, 600_000);
 
-  for (const tier of ['best', 'generic']) {
+  for (const tier of ['best', ...(hostHasAvx512() ? ['avx2'] : []), 'generic']) {
     it(`pass on the ${tier} CPU tier`, () => {
       const env = { ...process.env };
-      if (tier === 'generic') env.LITEINFER_CPU = 'generic';
+      if (tier !== 'best') env.LITEINFER_CPU = tier;
       const r = spawnSync(BIN, [], { env, encoding: 'utf8', maxBuffer: 64 << 20 });
       const summary = /(\d+) passed, (\d+) failed/.exec(r.stdout);
       expect(summary, `no summary line:\n${r.stdout}\n${r.stderr}`).not.toBeNull();

@@ -103,7 +103,9 @@ void pack_panels(int64_t w, const Operand& op, int64_t r0, int64_t n, int64_t k0
     case 4: return pack_panels_w<4>(op, r0, n, k0, kcb, dst);
     case 6: return pack_panels_w<6>(op, r0, n, k0, kcb, dst);
     case 8: return pack_panels_w<8>(op, r0, n, k0, kcb, dst);
+    case 14: return pack_panels_w<14>(op, r0, n, k0, kcb, dst);
     case 16: return pack_panels_w<16>(op, r0, n, k0, kcb, dst);
+    case 32: return pack_panels_w<32>(op, r0, n, k0, kcb, dst);
     default: assert(false && "no packing for this panel width");
   }
 }
@@ -255,6 +257,10 @@ const KernelConfig& kernel_config(CpuTier tier) {
 #if defined(LITEINFER_HAVE_AVX2)
   // The host check matters: a caller may ask for a tier the CPU lacks.
   const CpuFeatures& f = cpu_features();
+  if (tier == CpuTier::Avx512 && f.avx512f && f.avx512dq && f.fma) {
+    static const KernelConfig avx512 = make_config(CpuTier::Avx512, 14, 32, f32_gemm_14x32__avx512);
+    return avx512;
+  }
   if ((tier == CpuTier::Avx2 || tier == CpuTier::Avx512) && f.avx2 && f.fma) {
     static const KernelConfig avx2 = make_config(CpuTier::Avx2, 6, 16, f32_gemm_6x16__avx2_fma);
     return avx2;

@@ -55,6 +55,11 @@ void f32_gemm_6x16__avx2_fma(int64_t kc, const float* a, const float* b, int64_t
                              int64_t ldc, int64_t rows, int64_t cols, const TileEpilogue& ep);
 // The bench's single-core FMA peak probe: 12 independent 8-lane FMA chains, 192 FLOP per iter.
 float f32_fma_chains__avx2_fma(int64_t iters);
+// AVX-512 (F+DQ) kernels, built from "liteinfer_avx512_sources": only call on the Avx512 tier.
+void f32_gemm_14x32__avx512(int64_t kc, const float* a, const float* b, int64_t ldb, float* c,
+                            int64_t ldc, int64_t rows, int64_t cols, const TileEpilogue& ep);
+// The same probe with 16-lane FMAs: 384 FLOP per iteration.
+float f32_fma_chains__avx512(int64_t iters);
 #endif
 
 struct KernelConfig {

@@ -59,6 +59,7 @@ Napi::Value registered_ops_js(const Napi::CallbackInfo& info) {
     o.Set("outputTypes", names(t ? (t->outputs ? t->outputs : t->types) : 0));
     Napi::Array simd = Napi::Array::New(env);
     if (t && (t->simd & kSimdAvx2)) simd.Set(simd.Length(), "avx2");
+    if (t && (t->simd & kSimdAvx512)) simd.Set(simd.Length(), "avx512");
     if (t && (t->simd & kSimdNeon)) simd.Set(simd.Length(), "neon");
     o.Set("simd", simd);
     o.Set("note", t ? t->note : "");

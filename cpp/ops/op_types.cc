@@ -25,6 +25,7 @@ constexpr DTypeSet Q8 = dt_bit(DType::Int8) | dt_bit(DType::UInt8);
 constexpr DTypeSet F3 = dt_bit(DType::Float32) | dt_bit(DType::Float64) | dt_bit(DType::Float16);
 constexpr DTypeSet SAME = 0;
 constexpr uint32_t SIMD = kSimdAvx2;  // float32 SIMD kernels
+constexpr uint32_t GEMM = kSimdAvx2 | kSimdAvx512;  // float32 work through the GEMM
 
 struct Row {
   const char* op;
@@ -65,9 +66,9 @@ const Row kOnnx[] = {
     {"Concat", ANY, SAME, 0, ""},
     {"ConcatFromSequence", ANY, SAME, 0, "input: a sequence of T; new_axis stacks"},
     {"ConstantOfShape", I64, kAllTypes, 0, "output type from 'value'"},
-    {"Conv", F32, SAME, SIMD, "1x1 as GEMM, depthwise direct, Winograd F(4x4,3x3), im2col + GEMM"},
+    {"Conv", F32, SAME, GEMM, "1x1 as GEMM, depthwise direct, Winograd F(4x4,3x3), im2col + GEMM"},
     {"ConvInteger", Q8, dt_bit(DType::Int32), 0, ""},
-    {"ConvTranspose", F32, SAME, SIMD, ""},
+    {"ConvTranspose", F32, SAME, GEMM, ""},
     {"Cos", F, SAME, 0, ""},
     {"Cosh", F, SAME, 0, ""},
     {"CumSum", F | IDX | dt_bit(DType::UInt32) | dt_bit(DType::UInt64), SAME, 0,
@@ -80,7 +81,7 @@ const Row kOnnx[] = {
     {"Div", N, SAME, SIMD, ""},
     {"Dropout", ANY, SAME, 0, "inference: identity"},
     {"DynamicQuantizeLinear", F32, dt_bit(DType::UInt8), 0, ""},
-    {"Einsum", N, SAME, SIMD, "float32 contractions through GEMM"},
+    {"Einsum", N, SAME, GEMM, "float32 contractions through GEMM"},
     {"Elu", F, SAME, 0, ""},
     {"Equal", ANY, B, 0, "strings from opset 19"},
     {"Erf", F, SAME, SIMD, ""},
@@ -89,12 +90,12 @@ const Row kOnnx[] = {
     {"EyeLike", ANY, kAllTypes, 0, "output type from 'dtype'"},
     {"Flatten", ANY, SAME, 0, ""},
     {"Floor", F, SAME, 0, ""},
-    {"GRU", F3, SAME, SIMD, ""},
+    {"GRU", F3, SAME, GEMM, ""},
     {"Gather", ANY, SAME, 0, ""},
     {"GatherElements", ANY, SAME, 0, ""},
     {"GatherND", ANY, SAME, 0, ""},
     {"Gelu", F, SAME, SIMD, ""},
-    {"Gemm", F32, SAME, SIMD, ""},
+    {"Gemm", F32, SAME, GEMM, ""},
     {"GlobalAveragePool", F32, SAME, 0, ""},
     {"GlobalMaxPool", F32, SAME, 0, ""},
     {"Greater", N, B, 0, ""},
@@ -112,7 +113,7 @@ const Row kOnnx[] = {
     {"IsInf", F, B, 0, ""},
     {"IsNaN", F, B, 0, ""},
     {"LRN", F, SAME, 0, ""},
-    {"LSTM", F3, SAME, SIMD, ""},
+    {"LSTM", F3, SAME, GEMM, ""},
     {"LayerNormalization", F, SAME, SIMD, ""},
     {"LeakyRelu", F, SAME, SIMD, ""},
     {"Less", N, B, 0, ""},
@@ -122,7 +123,7 @@ const Row kOnnx[] = {
     {"Loop", ANY, SAME, 0, "loop-carried and scan values"},
     {"LpNormalization", F, SAME, 0, ""},
     {"MatMul", F32 | dt_bit(DType::Float64) | IDX | dt_bit(DType::UInt32) | dt_bit(DType::UInt64),
-     SAME, SIMD, ""},
+     SAME, GEMM, ""},
     {"MatMulInteger", Q8, dt_bit(DType::Int32), 0, ""},
     {"Max", N, SAME, SIMD, ""},
     {"MaxPool", F3 | Q8, SAME, 0, ""},
@@ -153,7 +154,7 @@ const Row kOnnx[] = {
     {"QuantizeLinear", F32 | dt_bit(DType::Int32) | dt_bit(DType::Float16) | dt_bit(DType::BFloat16),
      Q8 | dt_bit(DType::Int16) | dt_bit(DType::UInt16), 0,
      "float16/bfloat16 inputs from opset 19; 16-bit outputs from opset 21"},
-    {"RNN", F3, SAME, SIMD, ""},
+    {"RNN", F3, SAME, GEMM, ""},
     {"RandomNormal", 0, F, 0, "no input; output type from 'dtype'"},
     {"RandomNormalLike", ANY, F, 0, "output type from 'dtype' (non-float inputs need it)"},
     {"RandomUniform", 0, F, 0, "no input; output type from 'dtype'"},
@@ -226,10 +227,10 @@ const Row kOnnx[] = {
 
 // Fused nodes the graph passes create (domain "liteinfer").
 const Row kFused[] = {
-    {"Conv", F32, SAME, SIMD, "Conv with a fused activation"},
+    {"Conv", F32, SAME, GEMM, "Conv with a fused activation"},
     {"Gelu", F32, SAME, SIMD, "the erf Gelu pattern"},
-    {"Gemm", F32, SAME, SIMD, "Gemm with a fused activation"},
-    {"MatMul", F32, SAME, SIMD, "MatMul with a fused bias and activation"},
+    {"Gemm", F32, SAME, GEMM, "Gemm with a fused activation"},
+    {"MatMul", F32, SAME, GEMM, "MatMul with a fused bias and activation"},
 };
 
 using Table = std::map<std::pair<std::string, std::string>, OpTypeInfo>;

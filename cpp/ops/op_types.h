@@ -9,8 +9,9 @@
 namespace li {
 
 // Which CPU paths have SIMD kernels for an op (all ops have the portable C++ path).
-constexpr uint32_t kSimdAvx2 = 1;  // x86-64 AVX2+FMA (also used on AVX-512 CPUs)
-constexpr uint32_t kSimdNeon = 2;  // ARM NEON
+constexpr uint32_t kSimdAvx2 = 1;    // x86-64 AVX2+FMA (also used on AVX-512 CPUs)
+constexpr uint32_t kSimdNeon = 2;    // ARM NEON
+constexpr uint32_t kSimdAvx512 = 4;  // x86-64 AVX-512 (F+DQ+BW+VL): the GEMM micro-kernel
 
 struct OpTypeInfo {
   DTypeSet types = 0;    // the element types of the op's main type T (0: the op has no input)

@@ -249,6 +249,10 @@ double fma_peak_gflops(int threads, double budget_seconds) {
 #if defined(LITEINFER_HAVE_AVX2)
   const CpuFeatures& f = cpu_features();
   if (!f.avx2 || !f.fma || threads < 1) return 0;
+  // The probe of the widest FMA the GEMM uses: the ceiling a model's GFLOP/s compares with.
+  const bool wide = cpu_tier() == CpuTier::Avx512;
+  float (*const probe)(int64_t) = wide ? gemm::f32_fma_chains__avx512 : gemm::f32_fma_chains__avx2_fma;
+  const double flop_per_iter = wide ? 384.0 : 192.0;
   // Every thread runs ~2 ms calls (at 3 GHz) over the same interval and keeps its own best:
   // short calls mostly run without being preempted, so on a busy machine each thread's best
   // still shows its core's rate, where the best wall time of all threads at once would need
@@ -259,11 +263,11 @@ double fma_peak_gflops(int threads, double budget_seconds) {
   std::vector<float> sink(size_t(threads), 0.f);
   pool.parallel_for(threads, 1, [&](int64_t b, int64_t e) {
     for (int64_t t = b; t < e; ++t) {
-      sink[size_t(t)] += gemm::f32_fma_chains__avx2_fma(iters / 4);  // warm-up: AVX units, clocks
+      sink[size_t(t)] += probe(iters / 4);  // warm-up: AVX units, clocks
       const auto start = std::chrono::steady_clock::now();
       for (int i = 0; i < 2000; ++i) {
         const auto t0 = std::chrono::steady_clock::now();
-        sink[size_t(t)] += gemm::f32_fma_chains__avx2_fma(iters);
+        sink[size_t(t)] += probe(iters);
         const auto t1 = std::chrono::steady_clock::now();
         best[size_t(t)] = std::min(best[size_t(t)], std::chrono::duration<double>(t1 - t0).count());
         if (i >= 4 && std::chrono::duration<double>(t1 - start).count() >= budget_seconds) break;
@@ -273,7 +277,7 @@ double fma_peak_gflops(int threads, double budget_seconds) {
   volatile float keep = sink[0];
   (void)keep;
   double gflops = 0;
-  for (double s : best) gflops += 192.0 * double(iters) / s * 1e-9;
+  for (double s : best) gflops += flop_per_iter * double(iters) / s * 1e-9;
   return gflops;
 #else
   (void)threads;

@@ -30,9 +30,9 @@ FlopsReport model_flops(const Model& model,
                         const std::vector<std::pair<std::string, Shape>>& input_shapes);
 
 // The machine's fp32 FMA throughput in GFLOP/s: `threads` threads at once each run independent
-// 8-lane FMA chains (kernels/x86 f32_fma_chains__avx2_fma) in ~2 ms calls for about
-// `budget_seconds`; the sum over threads of each one's best call. 0 when the CPU has no probe
-// (no AVX2+FMA; AVX-512 is not used by the probe).
+// FMA chains of the GEMM's tier (kernels/x86 f32_fma_chains__avx512 on the AVX-512 tier, else
+// the 8-lane f32_fma_chains__avx2_fma) in ~2 ms calls for about `budget_seconds`; the sum over
+// threads of each one's best call. 0 when the CPU has no probe (no AVX2+FMA).
 double fma_peak_gflops(int threads, double budget_seconds = 0.3);
 
 }  // namespace li

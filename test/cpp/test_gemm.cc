@@ -94,6 +94,7 @@ bool check_gemm(const GemmCase& c, CpuTier tier, li::ThreadPool* pool, uint32_t 
 std::vector<CpuTier> host_tiers() {
   std::vector<CpuTier> t = {CpuTier::Generic};
   if (testing::host_has("avx2")) t.push_back(CpuTier::Avx2);
+  if (testing::host_has("avx512")) t.push_back(CpuTier::Avx512);
   return t;
 }
 
@@ -126,8 +127,9 @@ TEST(gemm_pinned_2x2) {
 }
 
 TEST(gemm_randomized_shapes_vs_reference) {
-  const int64_t sizes[] = {1, 2, 5, 6, 7, 15, 16, 17, 31, 33, 64, 97, 128, 255};
-  constexpr int kSizes = 14;
+  // Around every tier's tiles: 4x8 (portable), 6x16 (AVX2), 14x32 (AVX-512).
+  const int64_t sizes[] = {1, 2, 5, 6, 7, 13, 14, 15, 16, 17, 29, 31, 32, 33, 64, 97, 128, 255};
+  constexpr int kSizes = 18;
   li::ThreadPool pool1(1), pool2(2);
   int cases = 0;
   for (CpuTier tier : host_tiers()) {
@@ -158,7 +160,7 @@ TEST(gemm_randomized_shapes_vs_reference) {
 
 TEST(gemm_every_size_each_side) {
   // Each dimension through every size with the others at tile-crossing values.
-  const int64_t sizes[] = {1, 2, 5, 6, 7, 15, 16, 17, 31, 33, 64, 97, 128, 255};
+  const int64_t sizes[] = {1, 2, 5, 6, 7, 13, 14, 15, 16, 17, 29, 31, 32, 33, 64, 97, 128, 255};
   li::ThreadPool pool2(2);
   for (CpuTier tier : host_tiers()) {
     uint32_t seed = 1000;
@@ -217,16 +219,18 @@ TEST(gemm_cache_blocks_and_threads) {
 }
 
 TEST(gemm_mixed_tier_packing) {
-  if (!testing::host_has("avx2")) return;  // needs two tiers on this host
+  // Every ordered pair of the host's tiers (none on a host with one tier).
   li::ThreadPool pool2(2);
-  for (CpuTier a_tier : {CpuTier::Generic, CpuTier::Avx2}) {
-    GemmCase c{45, 77, 600};
-    c.packed = 3;
-    c.mixed_tiers = true;
-    c.pack_tier_b = a_tier == CpuTier::Generic ? CpuTier::Avx2 : CpuTier::Generic;
-    c.bias = 1;
-    check_gemm(c, a_tier, &pool2, 77);
-  }
+  for (CpuTier a_tier : host_tiers())
+    for (CpuTier b_tier : host_tiers()) {
+      if (a_tier == b_tier) continue;
+      GemmCase c{45, 77, 600};
+      c.packed = 3;
+      c.mixed_tiers = true;
+      c.pack_tier_b = b_tier;
+      c.bias = 1;
+      if (!check_gemm(c, a_tier, &pool2, 77)) return;
+    }
 }
 
 TEST(gemm_k_zero_and_empty) {
