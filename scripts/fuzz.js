@@ -168,10 +168,13 @@ const args = [
 if (opts.keepGoing) args.push(`-fork=${opts.jobs}`, '-ignore_crashes=1', '-ignore_timeouts=1', '-ignore_ooms=1');
 else if (opts.jobs > 1) args.push(`-fork=${opts.jobs}`);
 console.log(`fuzz: ${path.relative(ROOT, TARGET)} for ${opts.seconds} s (corpus ${path.relative(ROOT, CORPUS)})`);
+const artifacts = () => fs.readdirSync(ARTIFACTS).filter((f) => /^(crash|leak|timeout|oom)-/.test(f));
+const before = new Set(artifacts());
 const status = run(TARGET, [...args, CORPUS, SEEDS], { env });
-const found = fs.readdirSync(ARTIFACTS).filter((f) => /^(crash|leak|timeout|oom|slow-unit)-/.test(f));
-console.log(`fuzz: corpus ${fs.readdirSync(CORPUS).length} inputs; ${found.length} artifact(s) in ${path.relative(ROOT, ARTIFACTS)}`);
+const found = artifacts().filter((f) => !before.has(f));  // this run's
+console.log(`fuzz: corpus ${fs.readdirSync(CORPUS).length} inputs; ${found.length} new artifact(s) in ${path.relative(ROOT, ARTIFACTS)}`);
 if (status !== 0 || (opts.keepGoing && found.length)) {
-  console.error(`fuzz: the fuzzer stopped with status ${status}: reproduce with npm run fuzz -- --no-build --reproduce <artifact>`);
+  console.error(`fuzz: ${status !== 0 ? `the fuzzer stopped with status ${status}` : `${found.length} input(s) crashed, leaked or timed out`}: ` +
+    'reproduce with npm run fuzz -- --no-build --reproduce <artifact>');
   process.exit(1);
 }

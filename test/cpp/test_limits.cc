@@ -139,3 +139,22 @@ TEST(limits_subgraphs_get_the_ceiling) {
   CHECK_EQ(s->run({{"cond", cond}, {"shape", int64s({2, 3})}}, {})[0].numel(), int64_t(6));
   CHECK_OOM(s->run({{"cond", cond}, {"shape", int64s({1 << 16, 1 << 13})}}, {}), "above maxMemoryBytes 67108864");
 }
+
+// ---- regressions found by the loader fuzzer --------------------------------------------------
+
+TEST(fuzz_regression_pool_without_input) {
+  // Fuzzer, run 1 (UBSan: reference binding to null in PoolOp::infer): a MaxPool node with no
+  // inputs in a model without inputs, planned at load. Now INVALID_MODEL naming the node.
+  for (const char* op : {"MaxPool", "AveragePool", "GlobalMaxPool", "GlobalAveragePool", "LpPool"}) {
+    G g;
+    g.nodes.push_back(node(op, {}, {"y"}, "pool", {attr_ints("kernel_shape", {2, 2})}));
+    g.outputs.push_back(value_info("y", 1, {}));
+    std::string m = model(g.build());
+    try {
+      auto s = session(m, ceiling(0));
+      CHECK_INVALID(s->run({}, {}), "'pool'");
+    } catch (const li::Error& e) {  // or refused at load
+      CHECK(e.code() == li::ErrorCode::InvalidModel || e.code() == li::ErrorCode::UnsupportedOp);
+    }
+  }
+}
