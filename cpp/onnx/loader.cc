@@ -286,9 +286,10 @@ Graph read_graph(Bytes b, const Where* parent, Ctx& ctx, int depth) {
   try {
     Reader scan(b, &w);
     Field f;
-    while (scan.next(&f) && ctx.nodes + count <= ctx.opts.max_nodes) {
+    while (scan.next(&f)) {
       if (f.number == 1) ++count;
-      scan.skip(f);
+      if (f.number == 2 && f.wire == Wire::Len) g.name = scan.string("name");  // for the message
+      else scan.skip(f);
     }
   } catch (const Error&) {
   }
