@@ -541,7 +541,7 @@ describe('leaks', () => {
           net.runSync({ x });
           net.dispose();
         };
-        for (let k = 0; k < 100; k++) await cycle(k);      // warm-up: allocator pools, JIT
+        for (let k = 0; k < 300; k++) await cycle(k);      // warm-up: allocator pools, JIT
         const cyclesStart = mb();
         const t0 = Date.now();
         for (let k = 0; k < 1000; k++) await cycle(k);
