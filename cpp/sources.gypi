@@ -27,6 +27,7 @@
       "cpp/graph/passes/fold_batchnorm.cc",
       "cpp/graph/passes/fuse_activation.cc",
       "cpp/graph/passes/fuse_gelu.cc",
+      "cpp/graph/passes/fuse_silu.cc",
       "cpp/graph/passes/fuse_matmul_bias.cc",
       "cpp/runtime/session.cc",
       "cpp/runtime/memory_planner.cc",
@@ -70,6 +71,7 @@
       "cpp/ops/batch_norm_training.cc",
       "cpp/kernels/ref/conv_ref.cc",
       "cpp/kernels/im2col.cc",
+      "cpp/kernels/pool.cc",
       "cpp/kernels/ref/pool_ref.cc",
       "cpp/kernels/gemm.cc",
       "cpp/kernels/ref/gemm_ref.cc",
@@ -92,7 +94,8 @@
       "cpp/kernels/x86/depthwise_avx2.cc",
       "cpp/kernels/x86/depthwise_c8_avx2.cc",
       "cpp/kernels/x86/gemm_avx2.cc",
-      "cpp/kernels/x86/winograd_avx2.cc"
+      "cpp/kernels/x86/winograd_avx2.cc",
+      "cpp/kernels/x86/pool_avx2.cc"
     ],
     "liteinfer_avx512_sources": [
       "cpp/kernels/x86/gemm_avx512.cc"

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { Network, Tensor } from '../dist/index.js';
+import { fromFloat16Bits, GraphBuilder, toFloat16Bits } from './onnx/builder';
 import * as models from './onnx/models';
 import { ortRun } from './oracle';
 
@@ -13,6 +14,7 @@ const CASES: Array<[string, () => models.GeneratedModel]> = [
   ['resnet-style', () => models.resnetStyle({})],
   ['resnet-style batch 2, 3 blocks', () => models.resnetStyle({ batch: 2, size: 40, blocks: [1, 2, 1, 1] })],
   ['mobilenetv2-style', () => models.mobilenetV2Style({})],
+  ['efficientnet-style (SiLU, squeeze-excitation)', () => models.efficientnetStyle({})],
   ['transformer block', () => models.transformerBlock({})],
   ['transformer block, symbolic dims', () => models.transformerBlock({ symbolic: true, batch: 2, seq: 17 })],
   ['tiny mlp', () => models.tinyMlp()],
@@ -51,6 +53,39 @@ describe('networks vs onnxruntime-node', () => {
       });
     }
   }
+
+  it('fuses x * sigmoid(x) into the convolutions that produce x', async () => {
+    const net = await Network.load(models.efficientnetStyle({}).bytes);
+    const ops = net.stats().opCounts;
+    // Only the four squeeze-excitation gates keep a Sigmoid, fused into their Conv; no Mul is
+    // left but the four gate products.
+    expect(ops.Sigmoid ?? 0).toBe(0);
+    expect(ops.Mul).toBe(4);
+    expect(ops['liteinfer.SiLU'] ?? 0).toBe(0);
+    net.dispose();
+  });
+
+  it('runs x * sigmoid(x) in float64 and float16 (the fused node computes in double / through float32)', async () => {
+    for (const dtype of ['float64', 'float16'] as const) {
+      const g = new GraphBuilder(`silu_${dtype}`);
+      const x = g.input('x', dtype, [3, 37]);
+      g.output(g.node('Mul', [g.node('Sigmoid', [x]), x], {}, { outputs: ['y'] }), dtype, [3, 37]);
+      const bytes = g.toModel({ opset: 17 });
+      const values = Array.from({ length: 3 * 37 }, (_, i) => (i - 55) / 7);
+      const expected = await ortRun(bytes, { x: { dtype, data: values, shape: [3, 37] } }, { optimize: false });
+      const net = await Network.load(bytes);
+      expect(net.stats().opCounts['liteinfer.SiLU']).toBe(1);
+      const data = dtype === 'float64' ? Float64Array.from(values) : Uint16Array.from(values, toFloat16Bits);
+      const got = (await net.run({ x: new Tensor(dtype, data, [3, 37]) })).y.data as Float64Array | Uint16Array;
+      const want = expected.y.data as Float64Array | Uint16Array;
+      for (let i = 0; i < values.length; i++) {
+        const a = dtype === 'float64' ? got[i] : fromFloat16Bits(got[i]);
+        const e = dtype === 'float64' ? want[i] : fromFloat16Bits(want[i]);
+        expect(Math.abs(a - e), `${dtype} at ${i}`).toBeLessThanOrEqual(dtype === 'float64' ? 1e-12 : 2e-3 * Math.max(1, Math.abs(e)));
+      }
+      net.dispose();
+    }
+  });
 
   it('plans much less memory than the sum of intermediates on a CNN', async () => {
     const m = await compare(models.mobilenetV2Style({}), 2);

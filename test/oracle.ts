@@ -45,13 +45,18 @@ export interface OrtRunOptions {
   threads?: number;
   /** Output names to fetch; default all. */
   outputs?: string[];
+  /**
+   * Graph optimizations; default true. false runs the model's own nodes: onnxruntime's
+   * QuickGelu fusion of x * sigmoid(x) has no float64 kernel and fails such models at load.
+   */
+  optimize?: boolean;
 }
 
-async function createSession(model: Uint8Array | string, threads: number): Promise<ort.InferenceSession> {
+async function createSession(model: Uint8Array | string, threads: number, optimize = true): Promise<ort.InferenceSession> {
   const options: ort.InferenceSession.SessionOptions = {
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
-    graphOptimizationLevel: 'all',
+    graphOptimizationLevel: optimize ? 'all' : 'disabled',
     logSeverityLevel: 3, // errors only: no "unused initializer" warnings in test logs
   };
   return typeof model === 'string'
@@ -59,10 +64,10 @@ async function createSession(model: Uint8Array | string, threads: number): Promi
     : ort.InferenceSession.create(model, options);
 }
 
-/** Runs a model (bytes or a file path) in onnxruntime-node with graph optimizations on; outputs by name. */
+/** Runs a model (bytes or a file path) in onnxruntime-node, by default with graph optimizations on; outputs by name. */
 export async function ortRun(model: Uint8Array | string, feeds: Record<string, PlainTensor>, opts: OrtRunOptions = {}):
   Promise<Record<string, PlainTensor>> {
-  const session = await createSession(model, opts.threads ?? 1);
+  const session = await createSession(model, opts.threads ?? 1, opts.optimize ?? true);
   try {
     const inputs = Object.fromEntries(Object.entries(feeds).map(([k, v]) => [k, toOrt(k, v)]));
     const out = opts.outputs ? await session.run(inputs, opts.outputs) : await session.run(inputs);

@@ -5,6 +5,8 @@
 //   x86/depthwise_avx2 depthwise 2-D along the output width (3x3 s1/s2 fast paths)
 //   x86/depthwise_c8_avx2  depthwise 2-D, 8 channels per vector (small planes, strides)
 //   ref/pool_ref.cc    max / average pooling of one plane (1-3 spatial dims, as 3-D)
+//   pool_impl.h        2-D max pooling, separable (rows, then columns), built per tier
+//                      (x86/pool_avx2.cc); pool.cc picks the tier's build
 // Kernels do no allocation and no threading: the ops in ops/convolution.cc, conv_transpose_op.cc
 // and pooling.cc own the thread pool and the scratch.
 #pragma once
@@ -99,6 +101,14 @@ DwConv2dFn dwconv2d_kernel();
 // Max: indices (optional) receive the flat position inside the plane, row-major over (d, h, w);
 // the op turns it into ONNX's tensor-wide index and applies storage_order.
 void f32_maxpool__ref(const Geom3& g, const float* x, float* y, int64_t* indices);
+#if defined(LITEINFER_HAVE_AVX2)
+// The 2-D case without indices (kernels/pool_impl.h) built with AVX2; false when g is not such
+// a case (then the reference applies). Only for a tier with AVX2.
+bool f32_maxpool2d__avx2(const Geom3& g, const float* x, float* y);
+#endif
+// Max pooling of one plane on `tier`'s kernels (kernels/pool.cc); f32_maxpool uses cpu_tier().
+void f32_maxpool_for(CpuTier tier, const Geom3& g, const float* x, float* y, int64_t* indices);
+void f32_maxpool(const Geom3& g, const float* x, float* y, int64_t* indices);
 // Average: count_include_pad counts taps inside [-pb, in + pe), else only those inside the input.
 void f32_avgpool__ref(const Geom3& g, const float* x, float* y, bool count_include_pad);
 

@@ -352,7 +352,21 @@ PackedMatrixPtr pack_b(const float* B, int64_t ldb, bool trans, int64_t K, int64
 
 GemmTile sgemm_tile() {
   const gemm::KernelConfig& k = gemm::kernel_config(cpu_tier());
-  return {k.mr, k.nr};
+  // The AVX2 and AVX-512 kernels have a half-width variant (tile<R, false>); the portable one not.
+  return {k.mr, k.nr, k.tier != CpuTier::Generic};
+}
+
+int64_t GemmTile::cost(int64_t m, int64_t n) const {
+  const int64_t halves = half_cols ? 2 : 1, lanes = nr / halves;
+  // Vectors per row of a full column tile and of the N edge.
+  const int64_t full_n = n / nr, edge = n % nr;
+  const int64_t edge_vectors = edge == 0 ? 0 : (half_cols && edge <= lanes ? 1 : halves);
+  auto row_tile = [&](int64_t rows) {
+    return full_n * std::max<int64_t>(rows * halves, 8) +
+           (edge_vectors ? std::max<int64_t>(rows * edge_vectors, 8) : 0);
+  };
+  const int64_t full_m = m / mr, edge_m = m % mr;
+  return (full_m * row_tile(mr) + (edge_m ? row_tile(edge_m) : 0)) * lanes;
 }
 
 void sgemm(const GemmArgs& args, ThreadPool* pool) {

@@ -46,8 +46,16 @@ struct GemmArgs {
 // Runs the GEMM on the best kernel for the CPU tier, multi-threaded over `pool` (may be null).
 void sgemm(const GemmArgs& args, ThreadPool* pool);
 // The register tile (rows x cols of C per micro-kernel call) of the kernel sgemm uses: callers
-// that may compute C or C^T (convolutions) pick the orientation that wastes less of it.
-struct GemmTile { int64_t mr, nr; };
+// that may compute C or C^T (convolutions, Winograd) pick the orientation that costs less.
+struct GemmTile {
+  int64_t mr, nr;
+  bool half_cols = false;  // the kernel has a half-width variant for N edges of <= nr/2 columns
+  // The micro-kernel time of an [m,n] x [n,k] GEMM per unit of k, in multiply-adds: every tile
+  // costs its vector FMAs (a tile of R rows and an N edge that fits the half-width variant does
+  // R half-width ones), but at least 8 of them (FMA latency 4 x 2 ports: fewer independent
+  // chains leave the units idle), times the lanes of a vector.
+  int64_t cost(int64_t m, int64_t n) const;
+};
 GemmTile sgemm_tile();
 // The plain reference: the executable spec the optimized path is tested against.
 void sgemm_ref(const GemmArgs& args);

@@ -32,8 +32,10 @@ inline WinogradPlan winograd_plan(const WinogradGeom& g) {
   const int64_t per_row = p.tiles_w * 36 * (g.cin + g.cout) * int64_t(sizeof(float));
   p.rows_per_block = std::max<int64_t>(1, std::min(p.tiles_h, kWinogradBlockBytes / std::max<int64_t>(1, per_row)));
   p.block_tiles = p.rows_per_block * p.tiles_w;
+  // Products as [tile][cout] when that orientation costs the GEMMs less (few tiles per block:
+  // small maps); the gather back to unit stride is cheap next to the 36 GEMMs.
   const GemmTile tile = sgemm_tile();
-  p.swapped = p.block_tiles < tile.nr && g.cout >= tile.nr;
+  p.swapped = tile.cost(p.block_tiles, g.cout) * 5 < tile.cost(g.cout, p.block_tiles) * 4;
   return p;
 }
 

@@ -18,6 +18,7 @@
 #include "cpu/features.h"
 #include "kernels/conv_kernels.h"
 #include "kernels/gemm.h"
+#include "kernels/transpose.h"
 #include "kernels/winograd.h"
 #include "ops/conv_attrs.h"
 #include "ops/eltwise_util.h"
@@ -33,6 +34,10 @@ namespace {
 
 // im2col scratch is bounded by processing the output columns in blocks of this many bytes.
 constexpr int64_t kIm2colBudget = int64_t(4) << 20;
+// Tiled im2col: blocks of this many bytes (a quarter of the smallest L2 we expect), one task
+// each, so the GEMM packs a block while it is still in L2; at least this many columns per block.
+constexpr int64_t kIm2colTileBytes = int64_t(256) << 10;
+constexpr int64_t kIm2colTileMinCols = 64;
 // Multiply-adds per depthwise task: small planes are batched so a task is worth a wake-up.
 constexpr int64_t kPlaneGrain = 16384;
 
@@ -44,12 +49,8 @@ struct Plan {
   int64_t block = 0;     // im2col: output columns per block
   int64_t K = 0;         // GEMM depth: Cin_g * kernel size
   bool swapped = false;  // GEMM paths: compute Y^T = X^T W^T (few output columns)
+  bool tiled = false;    // im2col: L2-sized blocks, each its own task (im2col + GEMM)
 };
-
-// Multiply-adds a GEMM of [m,k] x [k,n] spends once m and n are rounded up to the register tile.
-int64_t padded_work(int64_t m, int64_t n, GemmTile t) {
-  return (m + t.mr - 1) / t.mr * t.mr * ((n + t.nr - 1) / t.nr * t.nr);
-}
 
 class ConvOp : public Op {
  public:
@@ -95,7 +96,7 @@ class ConvOp : public Op {
     ctx.outputs[0].shape = out;
     const int64_t cols = out_columns(p);
     size_t scratch = 0;
-    if (p.path == Path::Im2col) scratch += size_t(p.K * p.block);
+    if (p.path == Path::Im2col && !p.tiled) scratch += size_t(p.K * p.block);
     if (p.path == Path::Winograd) scratch += size_t(winograd_scratch_floats(winograd_geom(p)));
     if (p.swapped) scratch += size_t(cols * (p.g.C_out / p.g.group));  // Y^T of one group
     ctx.scratch_bytes = scratch * sizeof(float);
@@ -194,14 +195,29 @@ class ConvOp : public Op {
     if (p.path == Path::Im2col || p.path == Path::Gemm1x1) {
       const int64_t cols = out_columns(p), cout_g = g.C_out / group_;
       const GemmTile tile = sgemm_tile();
-      // Swapped only when Y^T of all columns fits the im2col budget (it is not blocked).
-      p.swapped = padded_work(cols, cout_g, tile) * 5 < padded_work(cout_g, cols, tile) * 4 &&
+      // Swapped only when Y^T of all columns fits the im2col budget (it is not blocked), and
+      // when it saves more than its transpose back costs: about kTransposeMacs multiply-adds
+      // per output value (a 32-FMA-per-cycle GEMM against a 1-2 cycle transposed copy). Without
+      // that term the 14x32 tile swapped MobileNetV2's 3->32 stem (112x112 out, K = 27), whose
+      // transpose then took longer than the GEMM.
+      constexpr int64_t kTransposeMacs = 32;
+      p.swapped = (tile.cost(cols, cout_g) * p.K + cols * cout_g * kTransposeMacs) * 5 <
+                      tile.cost(cout_g, cols) * p.K * 4 &&
                   cols * (p.K + cout_g) * 4 <= kIm2colBudget;
       p.block = p.swapped ? cols
                           : std::min(cols, std::max<int64_t>(64, kIm2colBudget / std::max<int64_t>(1, p.K * 4)));
       // Whole output rows per block where a row fits: im2col's fast path works row by row.
       const int64_t row = g.out.back();
       if (p.block < cols && row <= p.block) p.block = p.block / row * row;
+      // Many columns and a short K (stems, strided convs): L2-sized blocks run as parallel tasks,
+      // each packed by its single-threaded GEMM while in L2; one 4 MiB block went to memory and
+      // back twice, and its im2col split over input channels (3 in a stem) ran nearly serial.
+      int64_t tile_cols = kIm2colTileBytes / (p.K * 4);
+      if (row <= tile_cols) tile_cols = tile_cols / row * row;
+      if (p.path == Path::Im2col && !p.swapped && tile_cols >= kIm2colTileMinCols && 2 * tile_cols <= cols) {
+        p.tiled = true;
+        p.block = tile_cols;
+      }
     }
     return p;
   }
@@ -388,8 +404,7 @@ class ConvOp : public Op {
           a.C = yt;
           a.ldc = cout_g;
           sgemm(a, &ctx.pool);
-          for (int64_t o = 0; o < cout_g; ++o)
-            for (int64_t j = 0; j < cols; ++j) yg[o * cols + j] = yt[j * cout_g + o];
+          transpose_kernels().t2d[2](yt, cout_g, yg, cols, cols, cout_g);  // Y = (Y^T)^T
           continue;
         }
         GemmArgs a;
@@ -411,6 +426,24 @@ class ConvOp : public Op {
           a.ldb = cols;
           a.C = yg;
           sgemm(a, &ctx.pool);
+          continue;
+        }
+        if (p.tiled) {
+          ctx.pool.parallel_for((cols + p.block - 1) / p.block, 1, [&](int64_t b0, int64_t b1) {
+            // Per worker thread: grows on its first block, then reused by every run.
+            thread_local std::vector<float> tile;
+            tile.resize(std::max(tile.size(), size_t(p.K * p.block)));
+            for (int64_t b = b0; b < b1; ++b) {
+              const int64_t c0 = b * p.block, nc = std::min(p.block, cols - c0);
+              f32_im2col(g3, cin_g, xg, c0, nc, tile.data(), nc);
+              GemmArgs t = a;
+              t.N = nc;
+              t.B = tile.data();
+              t.ldb = nc;
+              t.C = yg + c0;
+              sgemm(t, nullptr);
+            }
+          });
           continue;
         }
         for (int64_t c0 = 0; c0 < cols; c0 += p.block) {

@@ -228,7 +228,8 @@ const Row kOnnx[] = {
 // Fused nodes the graph passes create (domain "liteinfer").
 const Row kFused[] = {
     {"Conv", F32, SAME, GEMM, "Conv with a fused activation"},
-    {"Gelu", F32, SAME, SIMD, "the erf Gelu pattern"},
+    {"Gelu", F, SAME, SIMD, "the erf Gelu pattern"},
+    {"SiLU", F, SAME, SIMD, "x * sigmoid(x)"},
     {"Gemm", F32, SAME, GEMM, "Gemm with a fused activation"},
     {"MatMul", F32, SAME, GEMM, "MatMul with a fused bias and activation"},
 };

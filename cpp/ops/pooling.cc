@@ -129,7 +129,7 @@ class PoolOp : public Op {
             f32_avgpool__ref(g, xp, yp, count_include_pad_);
             continue;
           }
-          f32_maxpool__ref(g, xp, yp, ip);
+          f32_maxpool(g, xp, yp, ip);
         } else {
           maxpool_plane__ref(g, xp, yp, ip);
         }

@@ -215,6 +215,7 @@ Session::Session(Model model, const SessionOptions& options)
   }
   fold_batchnorm_into_conv(g);
   fuse_gelu(g);
+  fuse_silu(g);
   fuse_matmul_bias(g);
   fuse_activations(g);
   remove_dead_nodes(g);

@@ -977,3 +977,78 @@ TEST(pool_random_vs_naive) {
   }
   CHECK(checked > 150);
 }
+
+// The 2-D max pooling kernel (kernels/pool_impl.h: the portable build inside f32_maxpool__ref
+// and the AVX2 one) against the reference's general walk (taken when indices are asked for),
+// exactly: odd sizes, kernels 1-5, strides 1-3, dilations 1-2, pads, a ceil-mode last window
+// reaching past the pads, -inf values. (With indices a NaN first tap is kept; without, NaN taps
+// are skipped: pinned below.)
+TEST(pool_maxpool2d_kernels_vs_reference) {
+  Rng rng{77};
+  const std::vector<int64_t> sizes = {1, 2, 3, 5, 7, 8, 13, 17, 28, 33};
+  std::vector<li::CpuTier> tiers = {li::CpuTier::Generic};
+  if (testing::host_has("avx2")) tiers.push_back(li::CpuTier::Avx2);
+  int failed = 0, cases = 0;
+  for (int t = 0; t < 1500 && failed < 5; ++t) {
+    li::Geom3 g;
+    g.in[1] = rng.pick(sizes);
+    g.in[2] = rng.pick(sizes);
+    for (int d = 1; d < 3; ++d) {
+      g.k[d] = 1 + int64_t(rng.next() % 5);
+      g.s[d] = 1 + int64_t(rng.next() % 3);
+      g.d[d] = 1 + int64_t(rng.next() % 2);
+      const int64_t ek = (g.k[d] - 1) * g.d[d] + 1;
+      g.pb[d] = int64_t(rng.next() % uint32_t(g.k[d]));
+      g.pe[d] = int64_t(rng.next() % uint32_t(g.k[d]));
+      const int64_t span = g.in[d] + g.pb[d] + g.pe[d] - ek;
+      if (span < 0) { g.out[d] = 0; continue; }
+      g.out[d] = span / g.s[d] + 1 + (rng.next() % 4 == 0 && span % g.s[d] ? 1 : 0);  // ceil mode
+    }
+    if (g.out[1] < 1 || g.out[2] < 1) continue;
+    std::vector<float> x(size_t(g.in_size()));
+    for (float& v : x) {
+      const uint32_t r = rng.next();
+      v = r % 29 == 0 ? -std::numeric_limits<float>::infinity() : float(int(r % 2001) - 1000) / 100.f;
+    }
+    std::vector<float> want(size_t(g.out_size()));
+    std::vector<int64_t> idx(want.size());
+    li::f32_maxpool__ref(g, x.data(), want.data(), idx.data());
+    for (li::CpuTier tier : tiers) {
+      std::vector<float> got(want.size(), 12345.f);
+      li::f32_maxpool_for(tier, g, x.data(), got.data(), nullptr);
+      ++cases;
+      if (std::memcmp(got.data(), want.data(), want.size() * sizeof(float)) != 0) {
+        CHECK(false && "maxpool2d kernel differs from the reference");
+        std::printf("  tier %s in %lldx%lld k %lldx%lld s %lldx%lld d %lldx%lld pads %lld,%lld/%lld,%lld out %lldx%lld\n",
+                    li::cpu_tier_name(tier), (long long)g.in[1], (long long)g.in[2], (long long)g.k[1], (long long)g.k[2],
+                    (long long)g.s[1], (long long)g.s[2], (long long)g.d[1], (long long)g.d[2], (long long)g.pb[1],
+                    (long long)g.pb[2], (long long)g.pe[1], (long long)g.pe[2], (long long)g.out[1], (long long)g.out[2]);
+        ++failed;
+      }
+    }
+  }
+  CHECK(cases > 1000);
+}
+
+TEST(pool_maxpool2d_skips_nan) {
+  // 1x5 plane, k3 s1 pad 1: windows [pad nan 2] [nan 2 nan] [2 nan -1] [nan -1 nan] [-1 nan pad].
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const float x[] = {nan, 2.f, nan, -1.f, nan};
+  li::Geom3 g;
+  g.in[2] = 5; g.out[2] = 5; g.k[2] = 3; g.pb[2] = 1; g.pe[2] = 1;
+  std::vector<li::CpuTier> tiers = {li::CpuTier::Generic};
+  if (testing::host_has("avx2")) tiers.push_back(li::CpuTier::Avx2);
+  for (li::CpuTier tier : tiers) {
+    float y[5];
+    li::f32_maxpool_for(tier, g, x, y, nullptr);
+    CHECK_EQ(y[0], 2.f);
+    CHECK_EQ(y[1], 2.f);
+    CHECK_EQ(y[2], 2.f);
+    CHECK_EQ(y[3], -1.f);
+    CHECK_EQ(y[4], -1.f);
+    // Only NaN in the window: -inf.
+    const float all_nan[] = {nan, nan, nan, nan, nan};
+    li::f32_maxpool_for(tier, g, all_nan, y, nullptr);
+    CHECK_EQ(y[2], -std::numeric_limits<float>::infinity());
+  }
+}

@@ -131,7 +131,8 @@ export function resnetStyle(o: ResnetOptions = {}): GeneratedModel {
 }
 
 export interface MobilenetOptions {
-  batch?: number;
+  /** A size, or a name for a symbolic batch dim (the feeds then have batch 1). */
+  batch?: number | string;
   size?: number;
   /** Width multiplier (channels rounded to multiples of 8). */
   width?: number;
@@ -151,8 +152,9 @@ export function mobilenetV2Style(o: MobilenetOptions = {}): GeneratedModel {
   const { batch = 1, size = 96, width = 0.5, classes = 10, seed = 2 } = o;
   const ch = (c: number) => Math.max(8, Math.round((c * width) / 8) * 8);
   const g = new CnnBuilder('mobilenetv2_style', seed);
-  const inShape = [batch, 3, size, size];
-  const x = g.input('input', 'float32', inShape);
+  const declared: Dim[] = [batch, 3, size, size];
+  const inShape = [typeof batch === 'number' ? batch : 1, 3, size, size];
+  const x = g.input('input', 'float32', declared);
   let c = ch(32);
   let h = g.relu6(g.bn(g.conv(x, 3, c, 3, { stride: 2 }), c));
   // [expansion t, output channels, repeats n, first stride s], MobileNetV2 table 2 without the last row.
@@ -177,7 +179,7 @@ export function mobilenetV2Style(o: MobilenetOptions = {}): GeneratedModel {
   g.output(logits, 'float32', [batch, classes]);
   return {
     name: 'mobilenetv2-style', bytes: g.toModel({ opset: 17 }),
-    inputs: [{ name: 'input', dtype: 'float32', shape: inShape }],
+    inputs: [{ name: 'input', dtype: 'float32', shape: declared }],
     outputs: [{ name: 'logits', dtype: 'float32', shape: [batch, classes] }],
     makeFeeds: feedsFor({ input: inShape }),
   };
@@ -242,6 +244,47 @@ export function transformerBlock(o: TransformerOptions = {}): GeneratedModel {
     inputs: [{ name: 'x', dtype: 'float32', shape }],
     outputs: [{ name: 'y', dtype: 'float32', shape }],
     makeFeeds: feedsFor({ x: [batch, seq, dim] }),
+  };
+}
+
+/**
+ * EfficientNet-style: SiLU written out as exporters emit it (x * Sigmoid(x)) after every Conv +
+ * BN, MBConv blocks (1x1 expand, depthwise 3x3 or 5x5, squeeze-excitation: GlobalAveragePool,
+ * 1x1 Conv + SiLU, 1x1 Conv + Sigmoid, Mul by the gate; 1x1 project, residual Add when shapes
+ * match), 1x1 head Conv + SiLU, GlobalAveragePool, Flatten, Gemm.
+ */
+export function efficientnetStyle(o: { batch?: number; size?: number; classes?: number; seed?: number } = {}): GeneratedModel {
+  const { batch = 1, size = 64, classes = 10, seed = 5 } = o;
+  const g = new CnnBuilder('efficientnet_style', seed);
+  const silu = (x: string) => g.node('Mul', [x, g.node('Sigmoid', [x])]);
+  const inShape = [batch, 3, size, size];
+  const x = g.input('input', 'float32', inShape);
+  let c = 16;
+  let h = silu(g.bn(g.conv(x, 3, c, 3, { stride: 2 }), c));
+  // [expansion, output channels, kernel, stride]
+  const blocks: Array<[number, number, number, number]> = [[1, 16, 3, 1], [4, 24, 3, 2], [4, 24, 5, 1], [4, 40, 5, 2]];
+  for (const [t, out, k, stride] of blocks) {
+    const hidden = c * t;
+    let y = h;
+    if (t !== 1) y = silu(g.bn(g.conv(y, c, hidden, 1), hidden));
+    y = silu(g.bn(g.conv(y, hidden, hidden, k, { stride, group: hidden }), hidden));
+    const squeezed = Math.max(4, c >> 2);
+    const gate = g.node('Sigmoid', [g.conv(silu(g.conv(g.node('GlobalAveragePool', [y]), hidden, squeezed, 1, { bias: true })),
+      squeezed, hidden, 1, { bias: true })]);
+    y = g.node('Mul', [y, gate]);
+    const residual = stride === 1 && c === out;
+    y = g.bn(g.conv(y, hidden, out, 1, { gain: residual ? 0.5 : 1 }), out);
+    h = residual ? g.node('Add', [h, y]) : y;
+    c = out;
+  }
+  h = silu(g.bn(g.conv(h, c, 128, 1), 128));
+  const logits = g.classifier(h, 128, classes, 'Flatten');
+  g.output(logits, 'float32', [batch, classes]);
+  return {
+    name: 'efficientnet-style', bytes: g.toModel({ opset: 17 }),
+    inputs: [{ name: 'input', dtype: 'float32', shape: inShape }],
+    outputs: [{ name: 'logits', dtype: 'float32', shape: [batch, classes] }],
+    makeFeeds: feedsFor({ input: inShape }),
   };
 }
 

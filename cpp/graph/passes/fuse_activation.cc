@@ -10,6 +10,7 @@ bool as_activation(const Graph& g, const Node& n, Activation* a) {
   if (n.outputs.size() != 1) return false;
   const std::string& t = n.op_type;
   if (n.domain == kFusedDomain && t == "Gelu") { a->kind = Activation::Gelu; return true; }
+  if (n.domain == kFusedDomain && t == "SiLU") { a->kind = Activation::SiLU; return true; }
   if (!n.domain.empty()) return false;
   if (t == "Gelu" && n.get_string("approximate", "none") == "none") { a->kind = Activation::Gelu; return true; }
   if (t == "Relu") { a->kind = Activation::Relu; return true; }

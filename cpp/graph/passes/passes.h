@@ -28,12 +28,14 @@ int fold_batchnorm_into_conv(Graph& g);
 // x * 0.5 * (1 + erf(x / sqrt 2)) written out (Div or Mul, Erf, Add, Mul, Mul): one liteinfer
 // Gelu node.
 int fuse_gelu(Graph& g);
+// x * sigmoid(x) written out (Sigmoid read only by a Mul with x): one liteinfer SiLU node.
+int fuse_silu(Graph& g);
 // MatMul by a constant [K, N] matrix, then Add of a constant [N] bias: one liteinfer MatMul
 // with the bias as its third input.
 int fuse_matmul_bias(Graph& g);
 // Conv/Gemm/MatMul (also their liteinfer forms without an activation yet) followed by an
 // activation (Relu, Clip with constant bounds, LeakyRelu, Sigmoid, HardSigmoid, HardSwish,
-// Tanh, Gelu) whose input has no other reader: one fused node.
+// Tanh, Gelu, SiLU) whose input has no other reader: one fused node.
 int fuse_activations(Graph& g);
 
 }  // namespace li

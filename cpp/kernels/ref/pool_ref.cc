@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "kernels/conv_kernels.h"
+#include "kernels/pool_impl.h"
 
 namespace li {
 
@@ -57,49 +58,11 @@ void for_each_tap(const Geom3& g, const std::vector<TapCol>& cols, const float* 
     }
 }
 
-// 2-D max pooling without indices through a copy of the plane padded with -inf: every
-// (output row, kh, kw) is then a branch-free max over a constant-stride run.
-template <int64_t kStride>
-void maxpool2d_padded(const Geom3& g, const float* x, float* y, std::vector<float>& win,
-                      int64_t PH, int64_t PW) {
-  const int64_t H = g.in[1], W = g.in[2], OH = g.out[1], OW = g.out[2], s = g.s[2];
-  const float lowest = -std::numeric_limits<float>::infinity();
-  win.assign(size_t(PH * PW), lowest);
-  for (int64_t r = 0; r < PH; ++r) {
-    const int64_t ih = r - g.pb[1];
-    if (ih < 0 || ih >= H) continue;
-    const int64_t c0 = std::min(PW, g.pb[2]), c1 = std::max(c0, std::min(PW, W + g.pb[2]));
-    std::copy(x + ih * W + (c0 - g.pb[2]), x + ih * W + (c1 - g.pb[2]), win.data() + r * PW + c0);
-  }
-  for (int64_t oh = 0; oh < OH; ++oh) {
-    float* yr = y + oh * OW;
-    std::fill(yr, yr + OW, lowest);
-    for (int64_t kh = 0; kh < g.k[1]; ++kh)
-      for (int64_t kw = 0; kw < g.k[2]; ++kw) {
-        const float* src = win.data() + (oh * g.s[1] + kh * g.d[1]) * PW + kw * g.d[2];
-        for (int64_t ow = 0; ow < OW; ++ow) {
-          const float v = kStride == 1 ? src[ow] : kStride == 2 ? src[2 * ow] : src[ow * s];
-          yr[ow] = v > yr[ow] ? v : yr[ow];
-        }
-      }
-  }
-}
-
 }  // namespace
 
 void f32_maxpool__ref(const Geom3& g, const float* x, float* y, int64_t* indices) {
   const int64_t OW = g.out[2], s = g.s[2];
-  if (!indices && g.in[0] == 1 && g.out[0] == 1 && g.k[0] == 1) {
-    // The padded plane spans every tap of every output (ceil_mode may reach past the pads).
-    const int64_t PH = (g.out[1] - 1) * g.s[1] + (g.k[1] - 1) * g.d[1] + 1;
-    const int64_t PW = (OW - 1) * s + (g.k[2] - 1) * g.d[2] + 1;
-    if (PH * PW <= (int64_t(1) << 20)) {
-      thread_local std::vector<float> win;
-      if (s == 1) return maxpool2d_padded<1>(g, x, y, win, PH, PW);
-      if (s == 2) return maxpool2d_padded<2>(g, x, y, win, PH, PW);
-      return maxpool2d_padded<0>(g, x, y, win, PH, PW);
-    }
-  }
+  if (!indices && maxpool2d_rows_fit(g)) return maxpool2d(g, x, y);  // kernels/pool_impl.h
   const std::vector<TapCol> taps = width_taps(g);
   for (int64_t od = 0; od < g.out[0]; ++od)
     for (int64_t oh = 0; oh < g.out[1]; ++oh) {
