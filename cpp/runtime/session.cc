@@ -36,6 +36,16 @@ bool is_random_op(const Node& n) {
 
 int64_t align64(int64_t n) { return (n + 63) / 64 * 64; }
 
+// A value's bytes, 64-aligned, saturating at kSatBytes: a hostile shape's byte count may not fit
+// in int64 (found by the fuzzer), and sums of these stay far from overflowing.
+constexpr int64_t kSatBytes = int64_t(1) << 48;  // 256 TiB
+int64_t sat_bytes(const Shape& shape, DType dt) {
+  const int64_t n = shape_numel(shape);
+  const int64_t es = int64_t(std::max<size_t>(dtype_size(dt), 1));
+  return n > kSatBytes / es ? kSatBytes : align64(n * es);
+}
+int64_t sat_add(int64_t a, int64_t b) { return b > kSatBytes - a ? kSatBytes : a + b; }
+
 }  // namespace
 
 struct Step {
@@ -101,8 +111,7 @@ std::vector<Tensor> evaluate(const Step& s, const std::vector<const Tensor*>& in
     fail(ErrorCode::Internal, s.node.describe(), ": shape inference failed with all inputs known");
   }
   int64_t out_bytes = 0;
-  for (auto& o : ictx.outputs)
-    out_bytes += shape_numel(o.shape) * int64_t(std::max<size_t>(dtype_size(o.dtype), 1));
+  for (auto& o : ictx.outputs) out_bytes = sat_add(out_bytes, sat_bytes(o.shape, o.dtype));
   if (out_bytes > max_output_bytes) return {};
   std::vector<Tensor> outs;
   for (auto& o : ictx.outputs) outs.push_back(Tensor::allocate(o.dtype, o.shape));
@@ -479,8 +488,7 @@ std::shared_ptr<const Session::Plan> Session::get_plan(
   std::vector<ArenaRequest> requests;
   for (size_t v = 0; v < nv; ++v) {
     if (!in_arena[v]) continue;
-    int64_t bytes = align64(shape_numel(plan->info[v].shape) *
-                            int64_t(dtype_size(plan->info[v].dtype)));
+    int64_t bytes = sat_bytes(plan->info[v].shape, plan->info[v].dtype);
     if (plan->info[v].dtype == DType::String) { in_arena[v] = 0; continue; }
     requests.push_back({int(v), bytes, first[v], last[v]});
   }
@@ -503,12 +511,13 @@ std::shared_ptr<const Session::Plan> Session::get_plan(
   for (const StepPlan& sp : plan->steps) {
     if (sp.dynamic || sp.alias) continue;
     for (int o : c.steps[size_t(sp.step)].out)
-      if (o >= 0 && plan->offset[size_t(o)] < 0 && plan->known[size_t(o)] && plan->folded[size_t(o)].empty())
-        plan->outside_bytes += align64(bytes_of(o));
+      if (o >= 0 && plan->offset[size_t(o)] < 0 && plan->known[size_t(o)] && plan->folded[size_t(o)].empty()) {
+        plan->outside_bytes = sat_add(plan->outside_bytes, sat_bytes(plan->info[size_t(o)].shape, plan->info[size_t(o)].dtype));
+      }
   }
   const int64_t ceiling = options_.max_memory_bytes;
   if (ceiling > 0 && (plan->arena_bytes > ceiling || plan->outside_bytes > ceiling - plan->arena_bytes))
-    fail(ErrorCode::OutOfMemory, "the plan for inputs ", key, " needs ", plan->arena_bytes + plan->outside_bytes,
+    fail(ErrorCode::OutOfMemory, "the plan for inputs ", key, " needs ", sat_add(std::min(kSatBytes, plan->arena_bytes), plan->outside_bytes),
          " bytes (an arena of ", plan->arena_bytes, " bytes and ", plan->outside_bytes,
          " bytes of outputs), above maxMemoryBytes ", ceiling);
 

@@ -158,3 +158,14 @@ TEST(fuzz_regression_pool_without_input) {
     }
   }
 }
+
+TEST(fuzz_regression_output_bytes_overflow) {
+  // Fuzzer, run 4 (UBSan: signed overflow summing the plan's output bytes): a graph output of
+  // 2^61 float32 elements (2^63 bytes) made from a constant shape. Refused under a ceiling,
+  // planned (not run) without one.
+  std::string m = constant_of_shape(false, {int64_t(1) << 61});
+  CHECK_OOM(session(m, ceiling(64 << 20)), "above maxMemoryBytes 67108864");
+  session(m, ceiling(0));
+  std::string two = constant_of_shape(false, {int64_t(1) << 30, int64_t(1) << 30});
+  CHECK_OOM(session(two, ceiling(64 << 20)), "above maxMemoryBytes");
+}
