@@ -124,6 +124,7 @@
       "test/cpp/test_tensor_ops.cc",
       "test/cpp/test_indexing_ops.cc",
       "test/cpp/test_loader.cc",
+      "test/cpp/test_limits.cc",
       "test/cpp/test_convolution.cc",
       "test/cpp/test_gemm.cc",
       "test/cpp/test_matmul_op.cc",

@@ -32,7 +32,7 @@ const INLINE_RUN_MS = 0.05;
 function runKey(feeds: NativeValue[], outputs: string[]): string | null {
   let key = outputs.join(',');
   for (const f of feeds) {
-    if (!('shape' in f)) return null;
+    if (!('shape' in f) || !Array.isArray(f.shape)) return null;  // a malformed Tensor: the addon names it
     key += `;${f.name}:${f.shape.join('x')}`;
   }
   return key;

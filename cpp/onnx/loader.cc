@@ -279,6 +279,23 @@ Tensor constant_value(const Node& n, const Where& w) {
 Graph read_graph(Bytes b, const Where* parent, Ctx& ctx, int depth) {
   Graph g;
   Where w{"GraphProto", &g.name, parent};
+  // Count this graph's nodes first (keys only, payloads skipped), so a model with millions of
+  // nodes fails before any of them is built (a Node costs ~100x its bytes in the file).
+  // A malformed graph stops the count; the parse below then reports it, naming the field.
+  int64_t count = 0;
+  try {
+    Reader scan(b, &w);
+    Field f;
+    while (scan.next(&f)) {
+      if (f.number == 1) ++count;
+      if (f.number == 2 && f.wire == Wire::Len) g.name = scan.string("name");  // for the message
+      else scan.skip(f);
+    }
+  } catch (const Error&) {
+  }
+  ctx.nodes += count;
+  if (ctx.nodes > ctx.opts.max_nodes)
+    bad(w, ErrorCode::InvalidModel, cat("the model has more than the limit of ", ctx.opts.max_nodes, " nodes"));
   Reader r(b, &w);
   std::vector<ValueInfo> inputs;
   Field f;
@@ -286,8 +303,6 @@ Graph read_graph(Bytes b, const Where* parent, Ctx& ctx, int depth) {
     switch (f.number) {
       case 1: {
         Bytes nb = r.bytes_field(f, "node");
-        if (++ctx.nodes > ctx.opts.max_nodes)
-          bad(w, ErrorCode::InvalidModel, cat("the model has more than the limit of ", ctx.opts.max_nodes, " nodes"));
         Node n = read_node(nb, &w, ctx, depth);
         if (n.op_type == "Constant" && n.domain.empty()) {
           Where nw{"NodeProto", &n.name, &w};

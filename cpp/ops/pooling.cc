@@ -84,7 +84,7 @@ class PoolOp : public Op {
   }
 
   bool infer(InferContext& ctx) const override {
-    const DType xt = ctx.inputs[0] ? ctx.inputs[0]->dtype : DType::Float32;
+    const DType xt = ctx.input(0) ? ctx.input(0)->dtype : DType::Float32;
     const bool other = max_ && (xt == DType::Float64 || xt == DType::Float16 || xt == DType::Int8 || xt == DType::UInt8);
     if (!other) check_f32(ctx, desc_);
     else if (ctx.inputs[0]->shape.size() < 3)

@@ -36,6 +36,16 @@ bool is_random_op(const Node& n) {
 
 int64_t align64(int64_t n) { return (n + 63) / 64 * 64; }
 
+// A value's bytes, 64-aligned, saturating at kSatBytes: a hostile shape's byte count may not fit
+// in int64 (found by the fuzzer), and sums of these stay far from overflowing.
+constexpr int64_t kSatBytes = int64_t(1) << 48;  // 256 TiB
+int64_t sat_bytes(const Shape& shape, DType dt) {
+  const int64_t n = shape_numel(shape);
+  const int64_t es = int64_t(std::max<size_t>(dtype_size(dt), 1));
+  return n > kSatBytes / es ? kSatBytes : align64(n * es);
+}
+int64_t sat_add(int64_t a, int64_t b) { return b > kSatBytes - a ? kSatBytes : a + b; }
+
 }  // namespace
 
 struct Step {
@@ -80,6 +90,7 @@ struct Session::Plan {
   std::vector<int> outputs;
   int64_t arena_bytes = 0;
   int64_t intermediate_bytes = 0;
+  int64_t outside_bytes = 0;        // static values allocated outside the arena (graph outputs)
 };
 
 namespace {
@@ -100,8 +111,7 @@ std::vector<Tensor> evaluate(const Step& s, const std::vector<const Tensor*>& in
     fail(ErrorCode::Internal, s.node.describe(), ": shape inference failed with all inputs known");
   }
   int64_t out_bytes = 0;
-  for (auto& o : ictx.outputs)
-    out_bytes += shape_numel(o.shape) * int64_t(std::max<size_t>(dtype_size(o.dtype), 1));
+  for (auto& o : ictx.outputs) out_bytes = sat_add(out_bytes, sat_bytes(o.shape, o.dtype));
   if (out_bytes > max_output_bytes) return {};
   std::vector<Tensor> outs;
   for (auto& o : ictx.outputs) outs.push_back(Tensor::allocate(o.dtype, o.shape));
@@ -154,7 +164,8 @@ Session::Session(Model model, const SessionOptions& options)
 
   // Graph passes. Constant folding first so fusion sees constant Clip bounds.
   // Subgraphs of If, Loop and Scan compile into nested sessions on this session's pool.
-  const SubgraphCompiler compile_subgraph = make_subgraph_compiler(model.opsets, pool_, &g.initializers);
+  const SubgraphCompiler compile_subgraph = make_subgraph_compiler(model.opsets, pool_, &g.initializers,
+                                                                     options_.max_memory_bytes);
   auto build_op = [&](const Node& n, const std::map<std::string, Tensor>& consts) {
     int64_t opset = model.opset(n.domain);
     const OpFactory* f = find_op(n.domain, n.op_type, opset);
@@ -168,9 +179,15 @@ Session::Session(Model model, const SessionOptions& options)
   };
 
   // Load-time constant folding: nodes whose inputs are all constants run once, now.
+  // The folded values together may take kLoadFoldMaxBytes beyond the file's own initializers
+  // (and no more than maxMemoryBytes): a tiny model of many ConstantOfShape/Expand nodes must
+  // not build gigabytes of constants; what is not folded runs, under the ceiling, at run time.
   {
     ThreadPool& pool = pool_;
     std::vector<Node> kept;
+    int64_t fold_budget = kLoadFoldMaxBytes;
+    for (auto& [name, t] : g.initializers) fold_budget += int64_t(t.nbytes());
+    if (options_.max_memory_bytes > 0) fold_budget = std::min(fold_budget, options_.max_memory_bytes);
     auto uses_subgraph = [](const Node& n) {
       for (auto& [k, a] : n.attrs)
         if (a.g || !a.graphs.empty()) return true;
@@ -191,10 +208,12 @@ Session::Session(Model model, const SessionOptions& options)
           if (!in.empty()) in_bytes += int64_t(g.initializers[in].nbytes());
         }
         if (in_bytes <= kLoadFoldMaxBytes) {
-          std::vector<Tensor> outs = evaluate(s, ins, pool, kLoadFoldMaxBytes);
+          std::vector<Tensor> outs = evaluate(s, ins, pool, std::min(kLoadFoldMaxBytes, fold_budget));
           if (!outs.empty()) {
-            for (size_t i = 0; i < outs.size() && i < n.outputs.size(); ++i)
+            for (size_t i = 0; i < outs.size() && i < n.outputs.size(); ++i) {
+              fold_budget -= int64_t(outs[i].is_tensor() ? outs[i].nbytes() : 0);
               if (!n.outputs[i].empty()) g.initializers[n.outputs[i]] = std::move(outs[i]);
+            }
             continue;
           }
         }
@@ -257,14 +276,18 @@ void Session::plan_declared_shapes() {
     }
     stand_ins.push_back(Tensor::view(io.dtype, shape, nullptr));  // planning reads no input data
   }
-  if (stand_ins.empty() || stand_ins.size() != compiled_->input_ids.size()) return;
+  // (A model without inputs has one plan: it is made now too.)
+  if (stand_ins.size() != compiled_->input_ids.size()) return;
   std::vector<const Tensor*> feeds;
   for (const Tensor& t : stand_ins) feeds.push_back(&t);
   try {
     last_plan_ = get_plan(feeds, compiled_->output_ids);
-  } catch (const Error&) {
-    // A plan that fails here (a memory ceiling, shapes the graph rejects) fails again, with
-    // its error, when those shapes are fed.
+  } catch (const Error& e) {
+    // Every run has these shapes, so a plan past the memory ceiling (or past the tensor size
+    // limit) fails the load: a model declaring absurd sizes is refused before any large
+    // allocation. Other failures (shapes the graph rejects) fail again, with their error, when
+    // the inputs are fed.
+    if (e.code() == ErrorCode::OutOfMemory) throw;
   }
 }
 
@@ -465,8 +488,7 @@ std::shared_ptr<const Session::Plan> Session::get_plan(
   std::vector<ArenaRequest> requests;
   for (size_t v = 0; v < nv; ++v) {
     if (!in_arena[v]) continue;
-    int64_t bytes = align64(shape_numel(plan->info[v].shape) *
-                            int64_t(dtype_size(plan->info[v].dtype)));
+    int64_t bytes = sat_bytes(plan->info[v].shape, plan->info[v].dtype);
     if (plan->info[v].dtype == DType::String) { in_arena[v] = 0; continue; }
     requests.push_back({int(v), bytes, first[v], last[v]});
   }
@@ -483,9 +505,21 @@ std::shared_ptr<const Session::Plan> Session::get_plan(
     if (in_place[v]) plan->offset[v] = plan->offset[size_t(root[v])];
   plan->arena_bytes = ap.total_bytes;
   plan->intermediate_bytes = ap.unshared_bytes;
-  if (options_.max_memory_bytes > 0 && plan->arena_bytes > options_.max_memory_bytes)
-    fail(ErrorCode::OutOfMemory, "the plan for inputs ", key, " needs an arena of ",
-         plan->arena_bytes, " bytes, above maxMemoryBytes ", options_.max_memory_bytes);
+  // What run() allocates beside the arena for the static steps: outputs that leave the graph
+  // (and strings). Counted against the ceiling too, so a tiny model cannot ask for a huge
+  // output (ConstantOfShape of a constant shape) under maxMemoryBytes.
+  for (const StepPlan& sp : plan->steps) {
+    if (sp.dynamic || sp.alias) continue;
+    for (int o : c.steps[size_t(sp.step)].out)
+      if (o >= 0 && plan->offset[size_t(o)] < 0 && plan->known[size_t(o)] && plan->folded[size_t(o)].empty()) {
+        plan->outside_bytes = sat_add(plan->outside_bytes, sat_bytes(plan->info[size_t(o)].shape, plan->info[size_t(o)].dtype));
+      }
+  }
+  const int64_t ceiling = options_.max_memory_bytes;
+  if (ceiling > 0 && (plan->arena_bytes > ceiling || plan->outside_bytes > ceiling - plan->arena_bytes))
+    fail(ErrorCode::OutOfMemory, "the plan for inputs ", key, " needs ", sat_add(std::min(kSatBytes, plan->arena_bytes), plan->outside_bytes),
+         " bytes (an arena of ", plan->arena_bytes, " bytes and ", plan->outside_bytes,
+         " bytes of outputs), above maxMemoryBytes ", ceiling);
 
   if (plans_.size() >= kMaxCachedPlans) plans_.clear();
   plans_[key] = plan;
@@ -528,13 +562,13 @@ void check_feed(const IoInfo& io, const Tensor& t) {
 
 }  // namespace
 
-std::vector<Tensor> Session::run(const std::vector<NamedTensor>& feeds,
-                                 const std::vector<std::string>& output_names) {
-  const Compiled& c = *compiled_;
-  // Match feeds to inputs.
-  std::vector<const Tensor*> by_input(c.input_ids.size(), nullptr);
-  std::vector<Tensor> wrapped;  // values fed to optional inputs, as present optionals
-  wrapped.reserve(feeds.size());
+// Matches feeds to inputs by name and checks each against its input (kind, dtype, shape);
+// every input must be fed once. `wrapped` keeps values fed to optional inputs, wrapped as
+// present optionals (reserved up front: by_input points into it).
+std::vector<const Tensor*> Session::bind_feeds(const std::vector<NamedTensor>& feeds,
+                                               std::vector<Tensor>* wrapped) const {
+  std::vector<const Tensor*> by_input(compiled_->input_ids.size(), nullptr);
+  wrapped->reserve(feeds.size());
   for (const NamedTensor& f : feeds) {
     size_t i = 0;
     while (i < inputs_.size() && inputs_[i].name != f.name) ++i;
@@ -548,12 +582,20 @@ std::vector<Tensor> Session::run(const std::vector<NamedTensor>& feeds,
     check_feed(inputs_[i], f.tensor);
     by_input[i] = &f.tensor;
     if (inputs_[i].kind == ValueKind::Optional && f.tensor.kind != ValueKind::Optional) {
-      wrapped.push_back(Tensor::optional(f.tensor.dtype, &f.tensor));
-      by_input[i] = &wrapped.back();
+      wrapped->push_back(Tensor::optional(f.tensor.dtype, &f.tensor));
+      by_input[i] = &wrapped->back();
     }
   }
   for (size_t i = 0; i < by_input.size(); ++i)
     if (!by_input[i]) fail(ErrorCode::InvalidInput, "missing input '", inputs_[i].name, "'");
+  return by_input;
+}
+
+std::vector<Tensor> Session::run(const std::vector<NamedTensor>& feeds,
+                                 const std::vector<std::string>& output_names) {
+  const Compiled& c = *compiled_;
+  std::vector<Tensor> wrapped;
+  std::vector<const Tensor*> by_input = bind_feeds(feeds, &wrapped);
 
   std::vector<int> wanted;
   if (output_names.empty()) {
@@ -587,6 +629,10 @@ std::vector<Tensor> Session::run(const std::vector<NamedTensor>& feeds,
     arena_capacity_ = plan->arena_bytes;
   }
   char* arena = static_cast<char*>(arena_.get());
+  // Dynamic steps allocate as they go: under a ceiling, their outputs and scratch add up
+  // (never freed in this count, so it bounds the run's peak from above).
+  const int64_t ceiling = options_.max_memory_bytes;
+  int64_t run_bytes = plan->arena_bytes + plan->outside_bytes;
 
   size_t nv = c.names.size();
   std::vector<Tensor> vals(nv);
@@ -616,6 +662,17 @@ std::vector<Tensor> Session::run(const std::vector<NamedTensor>& feeds,
       bool inferred = s.op->infer(ictx);
       if (!inferred && !s.op->outputs_from_run())  // control flow: run() assigns its outputs
         fail(ErrorCode::Internal, s.node.describe(), ": shape inference failed at run time");
+      if (ceiling > 0) {
+        int64_t step_bytes = align64(int64_t(ictx.scratch_bytes));
+        for (size_t j = 0; inferred && j < s.out.size(); ++j)
+          if (s.out[j] >= 0)
+            step_bytes += align64(shape_numel(ictx.outputs[j].shape) *
+                                  int64_t(std::max<size_t>(dtype_size(ictx.outputs[j].dtype), 1)));
+        if (step_bytes > ceiling - run_bytes)
+          fail(ErrorCode::OutOfMemory, s.node.describe(), ": its outputs (", ictx.outputs.empty() ? std::string("-") : shape_str(ictx.outputs[0].shape),
+               "...) take ", step_bytes, " bytes; with the ", run_bytes, " bytes this run holds already that is above maxMemoryBytes ", ceiling);
+        run_bytes += step_bytes;
+      }
       for (size_t j = 0; inferred && j < s.out.size(); ++j)
         if (s.out[j] >= 0)
           vals[size_t(s.out[j])] = Tensor::allocate(ictx.outputs[j].dtype, ictx.outputs[j].shape);
@@ -727,10 +784,10 @@ std::vector<ProfileEvent> Session::take_profile() {
 
 MemoryInfo Session::plan_memory(const std::vector<NamedTensor>& feeds) {
   const Compiled& c = *compiled_;
-  std::vector<const Tensor*> by_input(c.input_ids.size(), nullptr);
-  for (const NamedTensor& f : feeds)
-    for (size_t i = 0; i < inputs_.size(); ++i)
-      if (inputs_[i].name == f.name) by_input[i] = &f.tensor;
+  // Checked as run() checks them: a plan for feeds the model rejects would fail (or, for a
+  // wrong dtype, succeed) with a misleading error.
+  std::vector<Tensor> wrapped;
+  std::vector<const Tensor*> by_input = bind_feeds(feeds, &wrapped);
   std::lock_guard<std::mutex> lock(run_mutex_);
   auto plan = get_plan(by_input, c.output_ids);
   last_plan_ = plan;

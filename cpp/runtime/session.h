@@ -19,7 +19,10 @@ namespace li {
 
 struct SessionOptions {
   int threads = 0;                // 0: the machine's logical cores
-  int64_t max_memory_bytes = 0;   // 0: no ceiling; else planning fails past it (OUT_OF_MEMORY)
+  // 0: no ceiling. Else a run's arena, the outputs it allocates and what its dynamically shaped
+  // steps allocate may not add up past it (OUT_OF_MEMORY, at planning where the shapes are
+  // known: at load for fixed declared shapes), and load-time constant folding stays below it.
+  int64_t max_memory_bytes = 0;
   ThreadPool* shared_pool = nullptr;  // run on this pool instead of owning one (subgraphs); threads is ignored
 };
 
@@ -98,6 +101,7 @@ class Session {
  private:
   Session(const Session& from, int threads);
   void plan_declared_shapes();
+  std::vector<const Tensor*> bind_feeds(const std::vector<NamedTensor>& feeds, std::vector<Tensor>* wrapped) const;
   ThreadPool& exec_pool();
   std::shared_ptr<const Plan> get_plan(const std::vector<const Tensor*>& feeds_by_input,
                                        const std::vector<int>& wanted_outputs);

@@ -11,8 +11,8 @@ namespace {
 class NestedSession : public CompiledSubgraph {
  public:
   // `bound`: per run() input, true when it is an outer constant compiled into the subgraph.
-  NestedSession(Model model, ThreadPool& pool, std::vector<bool> bound)
-      : session_(std::move(model), options(pool)), bound_(std::move(bound)) {
+  NestedSession(Model model, ThreadPool& pool, std::vector<bool> bound, int64_t max_memory_bytes)
+      : session_(std::move(model), options(pool, max_memory_bytes)), bound_(std::move(bound)) {
     for (const IoInfo& io : session_.inputs()) names_.push_back(io.name);
   }
 
@@ -31,9 +31,10 @@ class NestedSession : public CompiledSubgraph {
   }
 
  private:
-  static SessionOptions options(ThreadPool& pool) {
+  static SessionOptions options(ThreadPool& pool, int64_t max_memory_bytes) {
     SessionOptions o;
     o.shared_pool = &pool;
+    o.max_memory_bytes = max_memory_bytes;
     return o;
   }
 
@@ -45,11 +46,12 @@ class NestedSession : public CompiledSubgraph {
 }  // namespace
 
 SubgraphCompiler make_subgraph_compiler(const std::map<std::string, int64_t>& opsets, ThreadPool& pool,
-                                        const std::map<std::string, Tensor>* constants) {
+                                        const std::map<std::string, Tensor>* constants,
+                                        int64_t max_memory_bytes) {
   ThreadPool* shared = &pool;
   // Shared, so that copying the compiler into each node's OpBuildContext stays cheap.
   auto imports = std::make_shared<const std::map<std::string, int64_t>>(opsets);
-  return [imports, shared, constants](const Graph& graph, const std::vector<std::string>& outer_names) {
+  return [imports, shared, constants, max_memory_bytes](const Graph& graph, const std::vector<std::string>& outer_names) {
     Model m;
     m.opsets = *imports;
     m.graph = graph;
@@ -72,7 +74,7 @@ SubgraphCompiler make_subgraph_compiler(const std::map<std::string, int64_t>& op
         bound.push_back(false);
       }
     }
-    return std::unique_ptr<CompiledSubgraph>(new NestedSession(std::move(m), *shared, std::move(bound)));
+    return std::unique_ptr<CompiledSubgraph>(new NestedSession(std::move(m), *shared, std::move(bound), max_memory_bytes));
   };
 }
 

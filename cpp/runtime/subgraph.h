@@ -21,7 +21,9 @@ namespace li {
 // Outer-scope names found in `constants` (the enclosing graph's initializers, read when the
 // compiler is called, i.e. while ops are built) are compiled into the subgraph as constants;
 // the op still passes every outer value and the subgraph ignores those.
+// `max_memory_bytes` (0: none) is each nested session's ceiling, as SessionOptions says.
 SubgraphCompiler make_subgraph_compiler(const std::map<std::string, int64_t>& opsets, ThreadPool& pool,
-                                        const std::map<std::string, Tensor>* constants);
+                                        const std::map<std::string, Tensor>* constants,
+                                        int64_t max_memory_bytes = 0);
 
 }  // namespace li
