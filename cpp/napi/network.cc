@@ -1,5 +1,6 @@
 #include "napi/network.h"
 
+#include <chrono>
 #include <cstring>
 
 #include "napi/addon.h"
@@ -138,7 +139,9 @@ class NativeNetwork::RunJob {
   // On the RunThread: the run itself; failures are kept as (code, message) for settle().
   void execute() {
     try {
+      const auto t0 = std::chrono::steady_clock::now();
       results_ = session_->run(feeds_, names_);
+      run_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     } catch (const Error& e) {
       code_ = error_code_name(e.code());
       message_ = e.what();
@@ -164,6 +167,9 @@ class NativeNetwork::RunJob {
           std::string name = names_.empty() ? session_->outputs()[i].name : names_[i];
           a.Set(uint32_t(i), tensor_to_js(env, name, results_[i]));
         }
+        // The run's own time (without the hops between threads): lib/network.ts decides from it
+        // whether the next run at these shapes runs inline.
+        a.Set("runMs", Napi::Number::New(env, run_ms_));
         deferred_.Resolve(a);
       } catch (const Napi::Error& e) {
         deferred_.Reject(e.Value());
@@ -194,6 +200,7 @@ class NativeNetwork::RunJob {
   std::vector<NamedTensor> feeds_;
   std::vector<std::string> names_;
   std::vector<Tensor> results_;
+  double run_ms_ = 0;            // execute()'s session run, wall time
   const char* code_ = nullptr;  // set when the run failed
   std::string message_;
   double id_;
