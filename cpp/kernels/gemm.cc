@@ -365,12 +365,14 @@ GemmTile sgemm_tile() {
 
 int64_t GemmTile::cost(int64_t m, int64_t n) const {
   const int64_t halves = half_cols ? 2 : 1, lanes = nr / halves;
+  // The FMA-chain floor holds for the SIMD kernels; the portable one is costed by its tile area.
+  const int64_t chains = half_cols ? 8 : 0;
   // Vectors per row of a full column tile and of the N edge.
   const int64_t full_n = n / nr, edge = n % nr;
   const int64_t edge_vectors = edge == 0 ? 0 : (half_cols && edge <= lanes ? 1 : halves);
   auto row_tile = [&](int64_t rows) {
-    return full_n * std::max<int64_t>(rows * halves, 8) +
-           (edge_vectors ? std::max<int64_t>(rows * edge_vectors, 8) : 0);
+    return full_n * std::max<int64_t>(rows * halves, chains) +
+           (edge_vectors ? std::max<int64_t>(rows * edge_vectors, chains) : 0);
   };
   const int64_t full_m = m / mr, edge_m = m % mr;
   return (full_m * row_tile(mr) + (edge_m ? row_tile(edge_m) : 0)) * lanes;

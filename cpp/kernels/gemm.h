@@ -52,8 +52,8 @@ struct GemmTile {
   bool half_cols = false;  // the kernel has a half-width variant for N edges of <= nr/2 columns
   // The micro-kernel time of an [m,n] x [n,k] GEMM per unit of k, in multiply-adds: every tile
   // costs its vector FMAs (a tile of R rows and an N edge that fits the half-width variant does
-  // R half-width ones), but at least 8 of them (FMA latency 4 x 2 ports: fewer independent
-  // chains leave the units idle), times the lanes of a vector.
+  // R half-width ones), but at least 8 of them on the SIMD tiers (FMA latency 4 x 2 ports:
+  // fewer independent chains leave the units idle), times the lanes of a vector.
   int64_t cost(int64_t m, int64_t n) const;
 };
 GemmTile sgemm_tile();
