@@ -470,14 +470,16 @@ TEST(conv_depthwise_kernel_neon) {
   dw_tier_sweep(li::CpuTier::Neon, "neon");
 }
 
-// The 8-channel interleaved kernel against the reference, channel by channel: every channel
-// count of a block (1..8), odd sizes, strides, dilations, pads and activations.
-// The same sweep runs the AVX2 kernel on x86-64 and the NEON one on aarch64 (simd_tier()).
-TEST(conv_depthwise_c8_kernel_simd) {
-  const li::DwConv2dC8Fn c8 = li::dwconv2d_c8_kernel_for(testing::simd_tier());
-  CHECK(li::dwconv2d_c8_kernel_for(li::CpuTier::Generic) == nullptr);
-  if (!c8) return;  // skipped: no SIMD tier on this host
-  Rng rng{91};
+// A channel-block depthwise kernel (nc <= width channels, interleaved) against the reference,
+// channel by channel: every channel count of a block, odd sizes, strides, dilations, pads and
+// activations.
+namespace {
+
+using DwBlockFn = void (*)(const li::DwGeom&, int64_t, const float*, const float*, const float*, float*,
+                           const li::Activation&, float*);
+void dw_block_sweep(DwBlockFn kernel, int64_t width, size_t (*scratch_floats)(const li::DwGeom&), uint32_t seed,
+                    const char* name) {
+  Rng rng{seed};
   const std::vector<int64_t> sizes = {1, 2, 5, 7, 8, 9, 13, 14, 17, 28, 33};
   const li::Activation::Kind kinds[] = {li::Activation::None, li::Activation::Relu, li::Activation::Clip,
                                         li::Activation::HardSwish, li::Activation::Sigmoid};
@@ -499,7 +501,7 @@ TEST(conv_depthwise_c8_kernel_simd) {
     if (sh < 0 || sw < 0) continue;
     g.OH = sh / g.SH + 1;
     g.OW = sw / g.SW + 1;
-    const int64_t nc = 1 + int64_t(rng.next() % 8);
+    const int64_t nc = 1 + int64_t(rng.next() % uint32_t(width));
     li::Activation act;
     act.kind = kinds[rng.next() % 5];
     act.alpha = act.kind == li::Activation::Clip ? -0.3f : 0.1f;
@@ -509,14 +511,14 @@ TEST(conv_depthwise_c8_kernel_simd) {
     auto w = testing::random_floats(size_t(nc * k), uint32_t(t) + 9);
     auto b = testing::random_floats(size_t(nc), uint32_t(t) + 17);
     const bool with_bias = rng.next() % 2;
-    std::vector<float> y(size_t(nc * out), -99.f), scratch(li::dwconv2d_c8_scratch_floats(g));
-    c8(g, nc, x.data(), w.data(), with_bias ? b.data() : nullptr, y.data(), act, scratch.data());
+    std::vector<float> y(size_t(nc * out), -99.f), scratch(scratch_floats(g));
+    kernel(g, nc, x.data(), w.data(), with_bias ? b.data() : nullptr, y.data(), act, scratch.data());
     for (int64_t c = 0; c < nc; ++c) {
       auto want = naive_dw(g, x.data() + c * in, w.data() + c * k, with_bias ? b[size_t(c)] : 0.f, act);
       if (testing::max_violation(y.data() + c * out, want.data(), want.size(), kRtol, kAtol) > 1.0) {
         ++failed;
         std::ostringstream os;
-        os << "c8 depthwise mismatch: channel " << c << " of " << nc << " H " << g.H << " W " << g.W
+        os << name << " depthwise mismatch: channel " << c << " of " << nc << " H " << g.H << " W " << g.W
            << " K " << g.KH << "x" << g.KW << " S " << g.SH << "," << g.SW << " D " << g.DH << "," << g.DW
            << " P " << g.PT << "," << g.PL << " out " << g.OH << "x" << g.OW << " act " << int(act.kind);
         testing::record_failure(__FILE__, __LINE__, os.str());
@@ -524,6 +526,25 @@ TEST(conv_depthwise_c8_kernel_simd) {
       }
     }
   }
+}
+
+}  // namespace
+
+// The 8-channel interleaved kernel: the AVX2 one on x86-64 and the NEON one on aarch64
+// (simd_tier()).
+TEST(conv_depthwise_c8_kernel_simd) {
+  const li::DwConv2dC8Fn c8 = li::dwconv2d_c8_kernel_for(testing::simd_tier());
+  CHECK(li::dwconv2d_c8_kernel_for(li::CpuTier::Generic) == nullptr);
+  if (!c8) return;  // skipped: no SIMD tier on this host
+  dw_block_sweep(c8, 8, li::dwconv2d_c8_scratch_floats, 91, "c8");
+}
+
+// The 16-channel AVX-512 kernel, the same sweep with 1..16 channels.
+TEST(conv_depthwise_c16_kernel_avx512) {
+#if defined(LITEINFER_HAVE_AVX2)
+  if (!testing::host_has("avx512")) return;  // skipped: the host lacks AVX-512
+  dw_block_sweep(li::f32_dwconv2d_c16__avx512, 16, li::dwconv2d_c16_scratch_floats, 92, "c16");
+#endif
 }
 
 TEST(conv_validation) {
@@ -1057,59 +1078,4 @@ TEST(pool_maxpool2d_skips_nan) {
     li::f32_maxpool_for(tier, g, all_nan, y, nullptr);
     CHECK_EQ(y[2], -std::numeric_limits<float>::infinity());
   }
-}
-
-// The 16-channel AVX-512 kernel, the same sweep with 1..16 channels.
-TEST(conv_depthwise_c16_kernel_avx512) {
-#if defined(LITEINFER_HAVE_AVX2)
-  if (!testing::host_has("avx512")) return;  // skipped: the host lacks AVX-512
-  Rng rng{92};
-  const std::vector<int64_t> sizes = {1, 2, 5, 7, 8, 9, 13, 14, 17, 28, 33};
-  const li::Activation::Kind kinds[] = {li::Activation::None, li::Activation::Relu, li::Activation::Clip,
-                                        li::Activation::HardSwish, li::Activation::Sigmoid};
-  int failed = 0;
-  for (int t = 0; t < 1200 && failed < 5; ++t) {
-    li::DwGeom g;
-    g.H = rng.pick(sizes);
-    g.W = rng.pick(sizes);
-    g.KH = rng.pick<int64_t>({1, 3, 3, 3, 5, 7});
-    g.KW = rng.next() % 3 ? g.KH : rng.pick<int64_t>({1, 3, 5});
-    g.SH = rng.pick<int64_t>({1, 2, 2, 3});
-    g.SW = rng.next() % 4 ? g.SH : rng.pick<int64_t>({1, 2, 3});
-    g.DH = rng.pick<int64_t>({1, 1, 1, 2});
-    g.DW = rng.pick<int64_t>({1, 1, 1, 2});
-    g.PT = rng.next() % 4;
-    g.PL = rng.next() % 4;
-    int64_t pb = rng.next() % 4, pr = rng.next() % 4;
-    int64_t sh = g.H + g.PT + pb - ((g.KH - 1) * g.DH + 1), sw = g.W + g.PL + pr - ((g.KW - 1) * g.DW + 1);
-    if (sh < 0 || sw < 0) continue;
-    g.OH = sh / g.SH + 1;
-    g.OW = sw / g.SW + 1;
-    const int64_t nc = 1 + int64_t(rng.next() % 16);
-    li::Activation act;
-    act.kind = kinds[rng.next() % 5];
-    act.alpha = act.kind == li::Activation::Clip ? -0.3f : 0.1f;
-    act.beta = 0.4f;
-    const int64_t in = g.H * g.W, out = g.OH * g.OW, k = g.KH * g.KW;
-    auto x = testing::random_floats(size_t(nc * in), uint32_t(t));
-    auto w = testing::random_floats(size_t(nc * k), uint32_t(t) + 9);
-    auto b = testing::random_floats(size_t(nc), uint32_t(t) + 17);
-    const bool with_bias = rng.next() % 2;
-    std::vector<float> y(size_t(nc * out), -99.f), scratch(li::dwconv2d_c16_scratch_floats(g));
-    li::f32_dwconv2d_c16__avx512(g, nc, x.data(), w.data(), with_bias ? b.data() : nullptr, y.data(), act,
-                              scratch.data());
-    for (int64_t c = 0; c < nc; ++c) {
-      auto want = naive_dw(g, x.data() + c * in, w.data() + c * k, with_bias ? b[size_t(c)] : 0.f, act);
-      if (testing::max_violation(y.data() + c * out, want.data(), want.size(), kRtol, kAtol) > 1.0) {
-        ++failed;
-        std::ostringstream os;
-        os << "c16 depthwise mismatch: channel " << c << " of " << nc << " H " << g.H << " W " << g.W
-           << " K " << g.KH << "x" << g.KW << " S " << g.SH << "," << g.SW << " D " << g.DH << "," << g.DW
-           << " P " << g.PT << "," << g.PL << " out " << g.OH << "x" << g.OW << " act " << int(act.kind);
-        testing::record_failure(__FILE__, __LINE__, os.str());
-        break;
-      }
-    }
-  }
-#endif
 }
