@@ -17,34 +17,11 @@
 #include <limits>
 
 #include "kernels/conv_kernels.h"
+#include "kernels/simd/avx2_transpose.h"
 
 namespace li {
 
 namespace {
-
-// In-register transpose of 8 rows of 8 floats.
-inline void transpose8(__m256* r) {
-  __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
-  __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
-  __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
-  __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
-  __m256 u0 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(1, 0, 1, 0));
-  __m256 u1 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(3, 2, 3, 2));
-  __m256 u2 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(1, 0, 1, 0));
-  __m256 u3 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(3, 2, 3, 2));
-  __m256 u4 = _mm256_shuffle_ps(t4, t6, _MM_SHUFFLE(1, 0, 1, 0));
-  __m256 u5 = _mm256_shuffle_ps(t4, t6, _MM_SHUFFLE(3, 2, 3, 2));
-  __m256 u6 = _mm256_shuffle_ps(t5, t7, _MM_SHUFFLE(1, 0, 1, 0));
-  __m256 u7 = _mm256_shuffle_ps(t5, t7, _MM_SHUFFLE(3, 2, 3, 2));
-  r[0] = _mm256_permute2f128_ps(u0, u4, 0x20);
-  r[1] = _mm256_permute2f128_ps(u1, u5, 0x20);
-  r[2] = _mm256_permute2f128_ps(u2, u6, 0x20);
-  r[3] = _mm256_permute2f128_ps(u3, u7, 0x20);
-  r[4] = _mm256_permute2f128_ps(u0, u4, 0x31);
-  r[5] = _mm256_permute2f128_ps(u1, u5, 0x31);
-  r[6] = _mm256_permute2f128_ps(u2, u6, 0x31);
-  r[7] = _mm256_permute2f128_ps(u3, u7, 0x31);
-}
 
 inline __mmask8 first8(int64_t n) { return __mmask8((1u << n) - 1); }  // n in 1..8
 
@@ -60,7 +37,7 @@ void interleave(const float* const src[16], int64_t nc, int64_t len, float* dst)
         const int64_t ch = half * 8 + c;
         r[c] = ch >= nc ? _mm256_setzero_ps() : _mm256_maskz_loadu_ps(m, src[ch] + i);
       }
-      transpose8(r);
+      avx2::transpose8x8_ps(r);
       float* d = dst + i * 16 + half * 8;
       for (int64_t j = 0; j < n; ++j) _mm256_storeu_ps(d + j * 16, r[j]);
     }
@@ -75,7 +52,7 @@ void deinterleave(const float* src, int64_t len, int64_t nc, float* const dst[16
     for (int half = 0; half < 2 && half * 8 < nc; ++half) {
       __m256 r[8];
       for (int64_t j = 0; j < 8; ++j) r[j] = j < n ? _mm256_loadu_ps(src + (i + j) * 16 + half * 8) : _mm256_setzero_ps();
-      transpose8(r);
+      avx2::transpose8x8_ps(r);
       for (int64_t c = 0; c < 8 && half * 8 + c < nc; ++c) _mm256_mask_storeu_ps(dst[half * 8 + c] + i, m, r[c]);
     }
   }

@@ -14,35 +14,11 @@
 #include <limits>
 
 #include "kernels/conv_kernels.h"
+#include "kernels/simd/avx2_transpose.h"
 
 namespace li {
 
 namespace {
-
-// In-register transpose of 8 rows of 8 floats.
-inline void transpose8(__m256& r0, __m256& r1, __m256& r2, __m256& r3, __m256& r4, __m256& r5,
-                       __m256& r6, __m256& r7) {
-  __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
-  __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
-  __m256 t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5);
-  __m256 t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7);
-  __m256 u0 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(1, 0, 1, 0));
-  __m256 u1 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(3, 2, 3, 2));
-  __m256 u2 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(1, 0, 1, 0));
-  __m256 u3 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(3, 2, 3, 2));
-  __m256 u4 = _mm256_shuffle_ps(t4, t6, _MM_SHUFFLE(1, 0, 1, 0));
-  __m256 u5 = _mm256_shuffle_ps(t4, t6, _MM_SHUFFLE(3, 2, 3, 2));
-  __m256 u6 = _mm256_shuffle_ps(t5, t7, _MM_SHUFFLE(1, 0, 1, 0));
-  __m256 u7 = _mm256_shuffle_ps(t5, t7, _MM_SHUFFLE(3, 2, 3, 2));
-  r0 = _mm256_permute2f128_ps(u0, u4, 0x20);
-  r1 = _mm256_permute2f128_ps(u1, u5, 0x20);
-  r2 = _mm256_permute2f128_ps(u2, u6, 0x20);
-  r3 = _mm256_permute2f128_ps(u3, u7, 0x20);
-  r4 = _mm256_permute2f128_ps(u0, u4, 0x31);
-  r5 = _mm256_permute2f128_ps(u1, u5, 0x31);
-  r6 = _mm256_permute2f128_ps(u2, u6, 0x31);
-  r7 = _mm256_permute2f128_ps(u3, u7, 0x31);
-}
 
 inline __m256i first_lanes(int64_t n) {  // lanes [0, n) set
   return _mm256_cmpgt_epi32(_mm256_set1_epi32(int32_t(n)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
@@ -57,7 +33,7 @@ void interleave(const float* const src[8], int64_t nc, int64_t len, float* dst) 
     const __m256i m = first_lanes(n);
     for (int64_t c = 0; c < 8; ++c)
       r[c] = c >= nc ? _mm256_setzero_ps() : n == 8 ? _mm256_loadu_ps(src[c] + i) : _mm256_maskload_ps(src[c] + i, m);
-    transpose8(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]);
+    avx2::transpose8x8_ps(r);
     float* d = dst + i * 8;
     for (int64_t j = 0; j < n; ++j) _mm256_storeu_ps(d + j * 8, r[j]);
   }
@@ -69,7 +45,7 @@ void deinterleave(const float* src, int64_t len, int64_t nc, float* const dst[8]
     const int64_t n = std::min<int64_t>(8, len - i);
     __m256 r[8];
     for (int64_t j = 0; j < 8; ++j) r[j] = j < n ? _mm256_loadu_ps(src + (i + j) * 8) : _mm256_setzero_ps();
-    transpose8(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]);
+    avx2::transpose8x8_ps(r);
     if (n == 8) {
       for (int64_t c = 0; c < nc; ++c) _mm256_storeu_ps(dst[c] + i, r[c]);
     } else {
